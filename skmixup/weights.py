@@ -1,0 +1,426 @@
+"""Weight distributions: the law of the mixing weight W of a synthetic row.
+
+Every distribution is a small parameter object (``get_params`` /
+``set_params`` / ``clone`` / pickle) that wraps a frozen ``scipy.stats``
+distribution and adds what scipy lacks: the exact partial moments that the
+variance factor ``f = 1 - 2(E[W] - E[W²])`` and the contamination ``u`` of a
+cut-point policy are made of.  No moment is ever estimated by Monte Carlo.
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+from scipy import stats
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions, validate_parameter_constraints
+
+from ._solver import (
+    AUTO_EPSILON_REACH,
+    EpBetaSolution,
+    delta_max,
+    epsilon_reaching,
+    scaled_beta_partial_moment,
+    solve_epbeta,
+)
+from .cut_points import CutPointPolicy, check_cut_point
+
+__all__ = ["Beta", "EpBeta", "ScipyWeights", "Uniform", "WeightDistribution", "check_weights"]
+
+
+class WeightDistribution(BaseEstimator):
+    """Base class of the mixing-weight distributions.
+
+    A subclass implements :meth:`to_scipy` (the frozen scipy distribution of
+    W) and, when it can do better than numerical quadrature,
+    :meth:`partial_moment`.  Everything else derives from those two.
+    """
+
+    _parameter_constraints: dict = {}
+
+    def _validate(self) -> None:
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            self.get_params(deep=False),
+            caller_name=type(self).__name__,
+        )
+        for name, value in self.get_params(deep=False).items():
+            if isinstance(value, Real) and not np.isfinite(value):
+                raise ValueError(
+                    f"The '{name}' parameter of {type(self).__name__} must be finite. Got {value!r} instead."
+                )
+
+    def to_scipy(self):
+        """The distribution of W as a frozen ``scipy.stats`` distribution."""
+        raise NotImplementedError
+
+    def rvs(self, size, random_state=None) -> np.ndarray:
+        """Draw mixing weights.
+
+        Parameters
+        ----------
+        size : int or tuple of int
+            Shape of the returned array.
+        random_state : int, RandomState instance or None, default=None
+            Controls the draw; see :term:`Glossary <random_state>`.
+
+        Returns
+        -------
+        ndarray of float
+        """
+        return np.asarray(
+            self.to_scipy().rvs(size=size, random_state=check_random_state(random_state)), dtype=float
+        )
+
+    def partial_moment(self, order: int, lower: float = -np.inf, upper: float = np.inf) -> float:
+        """Exact ``E[W^order · 1{lower <= W < upper}]``.
+
+        The base implementation integrates the density numerically
+        (``scipy.integrate.quad`` through ``expect``), which is exact to
+        quadrature precision.
+        """
+        distribution = self.to_scipy()
+        support_lower, support_upper = distribution.support()
+        lower, upper = max(lower, support_lower), min(upper, support_upper)
+        if lower >= upper:
+            return 0.0
+        return float(distribution.expect(lambda w: w**order, lb=lower, ub=upper))
+
+    def mean(self) -> float:
+        """``E[W]``."""
+        return float(self.partial_moment(1))
+
+    def second_moment(self) -> float:
+        """``E[W²]``."""
+        return float(self.partial_moment(2))
+
+    def variance_factor(self) -> float:
+        """``f = 1 - 2(E[W] - E[W²])``: mixing multiplies every (co)variance by f."""
+        return 1.0 - 2.0 * (self.mean() - self.second_moment())
+
+    def contamination(self, cut_point: float | CutPointPolicy = 0.5) -> float:
+        """Exact contamination ``u`` of a cut-point policy under this law.
+
+        ``u = E[(1 - W)·1{keep i} + W·1{keep j}]`` is the weight that the row
+        whose category was *not* kept has in the continuous columns; the
+        conditional means move by ``u·(μ - μ_l)`` (SPEC §2.6).
+
+        Parameters
+        ----------
+        cut_point : float or CutPointPolicy, default=0.5
+            A threshold τ or a policy such as :class:`~skmixup.cut_points.ClippedWeight`.
+
+        Returns
+        -------
+        float
+        """
+        return check_cut_point(cut_point).contamination(self)
+
+
+class _ScaledBeta(WeightDistribution):
+    """A Beta law on ``[loc, loc + scale]`` with closed-form partial moments."""
+
+    def _shape(self) -> tuple[float, float, float, float]:
+        """``(alpha, beta, loc, scale)`` of the validated distribution."""
+        raise NotImplementedError
+
+    def to_scipy(self):
+        alpha, beta, loc, scale = self._shape()
+        return stats.beta(alpha, beta, loc=loc, scale=scale)
+
+    def partial_moment(self, order: int, lower: float = -np.inf, upper: float = np.inf) -> float:
+        alpha, beta, loc, scale = self._shape()
+        return float(scaled_beta_partial_moment(order, alpha, beta, loc, scale, lower, upper))
+
+
+class Beta(_ScaledBeta):
+    """Classic mixup weights ``W ~ Beta(a, b)`` on [0, 1].
+
+    Such a W has ``E[W²] <= E[W]``, so it can only shrink variance
+    (SPEC §2.4); ``Beta(a, a)`` has variance factor ``(a + 1)/(2a + 1)``.
+
+    Parameters
+    ----------
+    a, b : float, default=1.0
+        Positive shape parameters.
+
+    Examples
+    --------
+    >>> from skmixup import Beta
+    >>> round(Beta(0.1, 0.1).variance_factor(), 4)
+    0.9167
+    >>> Beta(2, 5).rvs(3, random_state=0).round(3)
+    array([0.479, 0.655, 0.215])
+    """
+
+    _parameter_constraints: dict = {
+        "a": [Interval(Real, 0, None, closed="neither")],
+        "b": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(self, a: float = 1.0, b: float = 1.0):
+        self.a = a
+        self.b = b
+
+    def _shape(self):
+        self._validate()
+        return float(self.a), float(self.b), 0.0, 1.0
+
+
+class Uniform(_ScaledBeta):
+    """The original mixup weights ``W ~ Uniform(0, 1)`` = Beta(1, 1).
+
+    Variance factor 2/3: every variance and covariance shrinks by a third
+    per round of synthesis.
+
+    Examples
+    --------
+    >>> from skmixup import Uniform
+    >>> round(Uniform().variance_factor(), 4)
+    0.6667
+    """
+
+    def _shape(self):
+        return 1.0, 1.0, 0.0, 1.0
+
+
+class EpBeta(_ScaledBeta):
+    """Structure-preserving weights: an expanded Beta solved from δ.
+
+    ``W = -ε0 + (1 + ε0 + ε1)·B`` with ``B ~ Beta(α, β)``, supported on
+    ``[-ε0, 1 + ε1]``.  Given the contamination δ, ``(α, β)`` are solved so
+    that ``E[W²] = E[W]`` (every variance, covariance and correlation kept
+    exactly) and ``u = δ`` for the cut-point policy (conditional means and
+    variances off by O(δ)).  Solutions are cached: a grid search over δ
+    costs one solve per distinct δ.
+
+    Parameters
+    ----------
+    delta : float, default=0.05
+        Contamination of categorical structure, in ``[0, δmax(ε)]``.  Small δ
+        keeps rows close to one parent (fidelity); larger δ mixes more
+        (novelty).  ``delta=0`` is the limit ``W = 1``: plain bootstrap.
+    epsilon : float, (float, float) or "auto", default=0.3
+        How far the support reaches below 0 (ε0) and above 1 (ε1).  A float
+        sets both.  ``"auto"`` takes the smallest symmetric ε whose reach
+        ``δmax(ε)`` puts δ at 80 % of it (the paper's pairing δ = 0.05,
+        ε = 0.3 sits at 81 %).
+    cut_point : float or CutPointPolicy, default=0.5
+        The policy whose contamination is solved to equal δ; use the same
+        policy when mixing categories.
+
+    Attributes
+    ----------
+    alpha_, beta_ : float
+        The solved shape parameters (read-only properties).
+
+    Examples
+    --------
+    >>> from skmixup import EpBeta
+    >>> weights = EpBeta(delta=0.05, epsilon=0.3)
+    >>> round(weights.alpha_, 4), round(weights.beta_, 4)
+    (4.3414, 1.326)
+    >>> round(weights.variance_factor(), 12), round(weights.contamination(0.5), 12)
+    (1.0, 0.05)
+    >>> round(EpBeta.max_delta(epsilon=0.3), 4)
+    0.0617
+    """
+
+    _parameter_constraints: dict = {
+        "delta": [Interval(Real, 0, 1, closed="both")],
+        "epsilon": [Interval(Real, 0, None, closed="left"), tuple, list, StrOptions({"auto"})],
+        "cut_point": [Real, CutPointPolicy],
+    }
+
+    def __init__(self, delta: float = 0.05, epsilon=0.3, cut_point: float | CutPointPolicy = 0.5):
+        self.delta = delta
+        self.epsilon = epsilon
+        self.cut_point = cut_point
+
+    @staticmethod
+    def _check_epsilon(epsilon) -> tuple[float, float]:
+        if isinstance(epsilon, Real):
+            pair = (epsilon, epsilon)
+        elif len(epsilon) == 2 and all(isinstance(e, Real) and not isinstance(e, bool) for e in epsilon):
+            pair = tuple(epsilon)
+        else:
+            raise ValueError(
+                f"The 'epsilon' parameter of EpBeta must be a float, a pair (epsilon0, epsilon1) "
+                f"of floats or 'auto'. Got {epsilon!r} instead."
+            )
+        if not all(np.isfinite(e) and e >= 0 for e in pair):
+            raise ValueError(
+                f"The 'epsilon' parameter of EpBeta must be finite and >= 0 (how far W may reach "
+                f"below 0 and above 1). Got {epsilon!r} instead."
+            )
+        return float(pair[0]), float(pair[1])
+
+    @classmethod
+    def max_delta(cls, epsilon=0.3, cut_point: float | CutPointPolicy = 0.5) -> float:
+        """The largest δ that an EpBeta with this ε can reach.
+
+        Examples
+        --------
+        >>> from skmixup import EpBeta
+        >>> [round(EpBeta.max_delta(e), 3) for e in (0.1, 0.3, 0.5, 1.0)]
+        [0.031, 0.062, 0.076, 0.09]
+        """
+        epsilon0, epsilon1 = cls._check_epsilon(epsilon)
+        return delta_max(epsilon0, epsilon1, check_cut_point(cut_point)._cache_key()[1])[0]
+
+    @classmethod
+    def epsilon_for(cls, delta: float, cut_point: float | CutPointPolicy = 0.5, reach: float = 1.0) -> float:
+        """The smallest symmetric ε with ``reach · δmax(ε) >= delta``.
+
+        ``reach=1`` gives the smallest ε that can reach δ at all;
+        ``epsilon="auto"`` uses ``reach=0.8``.
+
+        Examples
+        --------
+        >>> from skmixup import EpBeta
+        >>> round(EpBeta.epsilon_for(0.05, reach=0.8), 2)
+        0.31
+        """
+        pieces = check_cut_point(cut_point).pieces()
+        epsilon = epsilon_reaching(float(delta), pieces, float(reach))
+        if epsilon is None:
+            raise ValueError(
+                f"No epsilon reaches delta={delta} with cut point {cut_point!r}: the reach "
+                f"of EpBeta is below {delta_max(1e3, 1e3, pieces)[0] * reach:.4f}."
+            )
+        return epsilon
+
+    def _solve(self) -> EpBetaSolution | None:
+        """Validated solution; None for ``delta=0`` (the point mass at 1)."""
+        self._validate()
+        policy = check_cut_point(self.cut_point)
+        pieces = policy.pieces()
+        delta = float(self.delta)
+        if isinstance(self.epsilon, str):
+            epsilon0 = epsilon1 = self.epsilon_for(delta, policy, AUTO_EPSILON_REACH) if delta else 0.0
+        else:
+            epsilon0, epsilon1 = self._check_epsilon(self.epsilon)
+        if delta == 0.0:
+            return None
+        reach = delta_max(epsilon0, epsilon1, pieces)[0]
+        if delta > reach:
+            hint = epsilon_reaching(delta, pieces, 1.0)
+            advice = (
+                f"epsilon={hint:.3f} or more would reach it (or use epsilon='auto')"
+                if hint is not None
+                else "no epsilon reaches it; choose a smaller delta"
+            )
+            raise ValueError(
+                f"The 'delta' parameter of EpBeta must be in [0, {reach:.4f}] for "
+                f"epsilon=({epsilon0}, {epsilon1}) and cut point {policy!r}; got delta={delta}. "
+                f"{advice}."
+            )
+        return solve_epbeta(delta, epsilon0, epsilon1, pieces)
+
+    def _shape(self):
+        solution = self._solve()
+        if solution is None:
+            raise ValueError("EpBeta(delta=0) is the point mass at 1 and has no Beta shape.")
+        return solution.alpha, solution.beta, solution.loc, solution.scale
+
+    @property
+    def alpha_(self) -> float:
+        """Solved α of the underlying Beta (``inf`` for ``delta=0``)."""
+        solution = self._solve()
+        return np.inf if solution is None else solution.alpha
+
+    @property
+    def beta_(self) -> float:
+        """Solved β of the underlying Beta (``inf`` for ``delta=0``)."""
+        solution = self._solve()
+        return np.inf if solution is None else solution.beta
+
+    @property
+    def epsilon_(self) -> tuple[float, float]:
+        """The (ε0, ε1) in use, after resolving ``"auto"``."""
+        solution = self._solve()
+        return (0.0, 0.0) if solution is None else (solution.epsilon0, solution.epsilon1)
+
+    def to_scipy(self):
+        if self._solve() is None:
+            return stats.rv_discrete(values=([1], [1.0]))
+        return super().to_scipy()
+
+    def partial_moment(self, order: int, lower: float = -np.inf, upper: float = np.inf) -> float:
+        if self._solve() is None:
+            return 1.0 if lower <= 1.0 < upper else 0.0
+        return super().partial_moment(order, lower, upper)
+
+    def rvs(self, size, random_state=None) -> np.ndarray:
+        if self._solve() is None:
+            return np.ones(size)
+        return super().rvs(size, random_state)
+
+
+class ScipyWeights(WeightDistribution):
+    """Any frozen continuous ``scipy.stats`` distribution as mixing weights.
+
+    Moments come from scipy; partial moments (for the contamination) from
+    numerical quadrature.
+
+    Parameters
+    ----------
+    distribution : frozen scipy.stats continuous distribution
+        For example ``scipy.stats.truncnorm(-2, 2, loc=0.9, scale=0.1)``.
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> from skmixup.weights import ScipyWeights
+    >>> round(ScipyWeights(stats.uniform(0, 1)).variance_factor(), 4)
+    0.6667
+    """
+
+    _parameter_constraints: dict = {"distribution": [object]}
+
+    def __init__(self, distribution=None):
+        self.distribution = distribution
+
+    def _validate(self) -> None:
+        dist = self.distribution
+        is_frozen_continuous = isinstance(getattr(dist, "dist", None), stats.rv_continuous)
+        if not is_frozen_continuous:
+            raise TypeError(
+                "The 'distribution' parameter of ScipyWeights must be a frozen continuous "
+                f"scipy.stats distribution such as scipy.stats.beta(2, 2). Got {dist!r} instead."
+            )
+        mean, variance = dist.stats(moments="mv")
+        if not (np.isfinite(mean) and np.isfinite(variance)):
+            raise ValueError(
+                f"The 'distribution' parameter of ScipyWeights must have a finite mean and "
+                f"variance; {dist.dist.name} has mean {mean} and variance {variance}."
+            )
+
+    def to_scipy(self):
+        self._validate()
+        return self.distribution
+
+    def mean(self) -> float:
+        return float(self.to_scipy().mean())
+
+    def second_moment(self) -> float:
+        return float(self.to_scipy().moment(2))
+
+
+def check_weights(weights, parameter: str = "weights") -> WeightDistribution:
+    """Turn None, a weight distribution or a frozen scipy law into a validated one."""
+    if weights is None:
+        weights = EpBeta()
+    elif not isinstance(weights, WeightDistribution):
+        if isinstance(getattr(weights, "dist", None), stats.rv_continuous):
+            weights = ScipyWeights(weights)
+        else:
+            raise TypeError(
+                f"The '{parameter}' parameter must be a WeightDistribution (Uniform(), Beta(a, b), "
+                f"EpBeta(delta=...)), a frozen continuous scipy.stats distribution or None. "
+                f"Got {weights!r} of type {type(weights).__name__} instead."
+            )
+    weights.mean()  # validates, and solves EpBeta
+    return weights
