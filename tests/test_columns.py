@@ -1,0 +1,650 @@
+"""Column kinds: detection, encode -> decode round trips, errors."""
+
+import copy
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skmixup.columns import (
+    CATEGORICAL,
+    CONTINUOUS,
+    CategoricalHandler,
+    CategoryDtypeHandler,
+    DatetimeHandler,
+    FloatHandler,
+    IntegerHandler,
+    ObjectNumberHandler,
+    TableCodec,
+    TimedeltaHandler,
+    column_handler,
+)
+
+
+def round_trip(X, **params):
+    codec = TableCodec(**params).fit(X)
+    return codec, codec.decode(*codec.encode(X))
+
+
+def mixed_frame() -> pd.DataFrame:
+    """One column of every supported dtype, most with missing values."""
+    paris = pd.Series(
+        pd.to_datetime(["2020-01-01", None, "2021-06-01", "1999-01-01", "2020-03-29 01:30"], format="ISO8601")
+    )
+    return pd.DataFrame(
+        {
+            "float64": [1.5, np.nan, 3.0, -4.25, 5.0],
+            "float32": np.array([1, 2, np.nan, 4, 5], dtype="float32"),
+            "Float64": pd.array([1.5, None, 2.0, 3.0, 4.0], dtype="Float64"),
+            "int64": [1, 2, 3, 4, 5],
+            "int8": np.array([1, -2, 3, 127, -128], dtype="int8"),
+            "uint8": np.array([0, 2, 255, 4, 5], dtype="uint8"),
+            "Int64": pd.array([1, None, 3, 4, 5], dtype="Int64"),
+            "UInt16": pd.array([1, None, 3, 65535, 5], dtype="UInt16"),
+            "bool": [True, False, True, True, False],
+            "boolean": pd.array([True, None, False, True, True], dtype="boolean"),
+            "category": pd.Categorical(["a", None, "b", "a", "a"], categories=["z", "b", "a"]),
+            "ordered": pd.Categorical(
+                ["lo", "hi", None, "lo", "mid"], categories=["lo", "mid", "hi", "max"], ordered=True
+            ),
+            "int_category": pd.Categorical([3, 1, 1, None, 3], categories=[3, 2, 1]),
+            "str": pd.Series(["x", None, "y", "x", "x"], dtype="str"),
+            "string": pd.Series(["x", None, "y", "x", "x"], dtype="string"),
+            "object_str": pd.Series(["x", None, "y", "x", None], dtype=object),
+            "object_bool": pd.Series([True, None, False, True, True], dtype=object),
+            "object_int": pd.Series([1, None, 3, 4, 5], dtype=object),
+            "object_float": pd.Series([1.5, 2.0, None, 4.0, 5.0], dtype=object),
+            # ns precision survives: the offsets from the fitted reference stay below 2**53
+            "datetime_ns": pd.to_datetime(
+                ["2020-01-01", None, "2020-01-01 12:00:00.123456789", "2019-12-31", "2020-01-02"],
+                format="ISO8601",
+            ).as_unit("ns"),
+            "paris_s": paris.dt.tz_localize("Europe/Paris").dt.as_unit("s"),
+            "utc_ms": pd.Series(pd.date_range("2020", periods=5, freq="h", tz="UTC", unit="ms")),
+            "naive_us": pd.Series(pd.date_range("1700", periods=5, freq="D", unit="us")),
+            "timedelta_ns": pd.to_timedelta([1, None, 3, 4, 5], unit="s").as_unit("ns"),
+            "timedelta_s": pd.Series(pd.to_timedelta([1, None, -3, 4, 5], unit="s")).dt.as_unit("s"),
+            "all_nan": [np.nan] * 5,
+            "all_na_Int64": pd.array([None] * 5, dtype="Int64"),
+            "all_nat_tz": pd.Series([pd.NaT] * 5, dtype="datetime64[ms, UTC]"),
+            "all_none": pd.Series([None] * 5, dtype=object),
+            "all_na_str": pd.Series([None] * 5, dtype="str"),
+            "period": pd.Series(pd.period_range("2020-01", periods=5, freq="M")).where(
+                lambda p: p.dt.month != 2
+            ),
+            "interval": pd.Series(pd.interval_range(0.0, 5.0)).where(lambda i: i.array.left != 1.0),
+        }
+    ).set_axis([10, 11, 12, 13, 14])  # a non-default index: decode returns a RangeIndex
+
+
+EXPECTED_KINDS = {
+    "float64": CONTINUOUS,
+    "float32": CONTINUOUS,
+    "Float64": CONTINUOUS,
+    "int64": CONTINUOUS,
+    "int8": CONTINUOUS,
+    "uint8": CONTINUOUS,
+    "Int64": CONTINUOUS,
+    "UInt16": CONTINUOUS,
+    "bool": CATEGORICAL,
+    "boolean": CATEGORICAL,
+    "category": CATEGORICAL,
+    "ordered": CATEGORICAL,
+    "int_category": CATEGORICAL,
+    "str": CATEGORICAL,
+    "string": CATEGORICAL,
+    "object_str": CATEGORICAL,
+    "object_bool": CATEGORICAL,
+    "object_int": CONTINUOUS,
+    "object_float": CONTINUOUS,
+    "datetime_ns": CONTINUOUS,
+    "paris_s": CONTINUOUS,
+    "utc_ms": CONTINUOUS,
+    "naive_us": CONTINUOUS,
+    "timedelta_ns": CONTINUOUS,
+    "timedelta_s": CONTINUOUS,
+    "all_nan": CONTINUOUS,
+    "all_na_Int64": CATEGORICAL,
+    "all_nat_tz": CATEGORICAL,
+    "all_none": CATEGORICAL,
+    "all_na_str": CATEGORICAL,
+    "period": CATEGORICAL,
+    "interval": CATEGORICAL,
+}
+
+
+# --------------------------------------------------------------------------- detection
+
+
+def test_detected_kinds():
+    codec = TableCodec().fit(mixed_frame())
+    assert codec.kinds == EXPECTED_KINDS
+    assert codec.feature_names == list(EXPECTED_KINDS)
+    continuous = [k for k, kind in enumerate(EXPECTED_KINDS.values()) if kind == CONTINUOUS]
+    categorical = [k for k, kind in enumerate(EXPECTED_KINDS.values()) if kind == CATEGORICAL]
+    np.testing.assert_array_equal(codec.continuous_indices, continuous)
+    np.testing.assert_array_equal(codec.categorical_indices, categorical)
+    assert [h.name for h in codec.continuous_handlers] == [codec.feature_names[k] for k in continuous]
+    assert [h.name for h in codec.categorical_handlers] == [codec.feature_names[k] for k in categorical]
+    assert [h.name for h in codec.handlers] == codec.feature_names
+
+
+@pytest.mark.parametrize(
+    "column, handler_class",
+    [
+        (pd.Series([1.0, 2.0]), FloatHandler),
+        (pd.Series([1, 2], dtype="UInt8"), IntegerHandler),
+        (pd.Series([1, None], dtype=object), ObjectNumberHandler),
+        (pd.Series(pd.to_datetime(["2020-01-01"]).tz_localize("Asia/Tokyo")), DatetimeHandler),
+        (pd.Series(pd.to_timedelta([1], unit="D")), TimedeltaHandler),
+        (pd.Series(["a", "b"]), CategoricalHandler),
+        (pd.Series([True, False]), CategoricalHandler),
+        (pd.Series(["a"], dtype="category"), CategoryDtypeHandler),
+    ],
+)
+def test_column_handler_classes(column, handler_class):
+    assert type(column_handler(column)) is handler_class
+
+
+def test_column_handler_for_a_target():
+    y = pd.Series(["yes", "no", "yes", None], name="target")
+    handler = column_handler(y)
+    assert handler.kind == CATEGORICAL and handler.name == "target"
+    assert list(handler.categories) == ["no", "yes"] and handler.n_categories == 2
+    codes = handler.encode(y)
+    assert codes.dtype == np.int64 and codes.tolist() == [1, 0, 1, -1]
+    pd.testing.assert_series_equal(handler.decode(codes), y)
+
+    numeric = column_handler(np.array([1, 2, 2, 3]), kind=CATEGORICAL)
+    assert numeric.kind == CATEGORICAL and list(numeric.categories) == [1, 2, 3]
+    np.testing.assert_array_equal(numeric.decode(np.array([2, 0])).to_numpy(), [3, 1])
+
+    regression = column_handler(pd.Series([0.5, 1.5], name="price"))
+    assert regression.kind == CONTINUOUS
+    assert (regression.observed_min, regression.observed_max) == (0.5, 1.5)
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+def test_round_trip_every_dtype():
+    X = mixed_frame()
+    _, decoded = round_trip(X)
+    pd.testing.assert_frame_equal(decoded, X.reset_index(drop=True), check_exact=True)
+    assert isinstance(decoded.index, pd.RangeIndex)
+    assert [type(v) for v in decoded["object_bool"].dropna()] == [bool] * 4
+    assert [type(v) for v in decoded["object_int"].dropna()] == [int] * 4
+    assert decoded["object_str"].tolist() == ["x", None, "y", "x", None]
+
+
+def test_encoded_layout():
+    X = mixed_frame()
+    codec = TableCodec().fit(X)
+    continuous, categorical = codec.encode(X)
+    assert continuous.dtype == np.float64 and continuous.flags.c_contiguous
+    assert categorical.dtype == np.int64
+    assert continuous.shape == (5, len(codec.continuous_indices))
+    assert categorical.shape == (5, len(codec.categorical_indices))
+    column = {h.name: k for k, h in enumerate(codec.continuous_handlers)}
+    np.testing.assert_array_equal(continuous[:, column["Int64"]], [1, np.nan, 3, 4, 5])
+    assert np.isnan(continuous[:, column["all_nan"]]).all()
+    codes = {h.name: k for k, h in enumerate(codec.categorical_handlers)}
+    # a category dtype's codes follow its categories, unused ones included
+    assert categorical[:, codes["category"]].tolist() == [2, -1, 1, 2, 2]
+    assert codec.handlers[codec.feature_names.index("category")].n_categories == 3
+    assert categorical[:, codes["str"]].tolist() == [0, -1, 1, 0, 0]
+    assert (categorical[:, codes["all_none"]] == -1).all()
+    assert codec.handlers[codec.feature_names.index("all_na_Int64")].n_categories == 0
+
+
+def test_categories_keep_dtype_order_and_flag():
+    X = mixed_frame()[["category", "ordered"]]
+    codec = TableCodec().fit(X)
+    decoded = codec.decode(np.empty((2, 0)), np.array([[0, 3], [-1, 2]]))
+    assert decoded["category"].tolist()[0] == "z" and pd.isna(decoded["category"].iloc[1])
+    assert decoded["ordered"].tolist() == ["max", "hi"]
+    assert decoded["ordered"].cat.ordered
+    assert list(decoded["category"].cat.categories) == ["z", "b", "a"]
+    assert decoded.dtypes.equals(X.dtypes)
+
+
+def test_decoding_rounds_and_clips_integers():
+    X = pd.DataFrame(
+        {
+            "small": np.array([0, 255], dtype="uint8"),
+            "signed": np.array([0, 1], dtype="int8"),
+            "nullable": pd.array([0, 1], dtype="Int64"),
+            "flag": [True, False],
+            "maybe": pd.array([True, None], dtype="boolean"),
+        }
+    )
+    codec = TableCodec(column_kinds={"flag": CONTINUOUS, "maybe": CONTINUOUS}).fit(X)
+    mixed = np.array(
+        [
+            [-3.2, -300.0, 1.4, -0.7, 0.2],
+            [12.6, 300.0, 1.6, 0.4, np.nan],
+            [300.0, 2.5, np.nan, 0.6, 0.7],
+            [254.5, -2.5, 1e30, 7.0, -3.0],
+        ]
+    )
+    decoded = codec.decode(mixed, np.empty((4, 0), dtype=np.int64))
+    assert decoded.dtypes.equals(X.dtypes)
+    assert decoded["small"].tolist() == [0, 13, 255, 254]  # rint rounds half to even
+    assert decoded["signed"].tolist() == [-128, 127, 2, -2]
+    # the largest float64 below 2**63 - 1
+    assert decoded["nullable"].tolist() == [1, 2, pd.NA, np.iinfo(np.int64).max - 1023]
+    assert decoded["flag"].tolist() == [False, False, True, True]
+    assert decoded["maybe"].tolist() == [False, pd.NA, True, False]
+
+
+def test_decoding_extrapolated_datetimes_keeps_unit_and_time_zone():
+    X = pd.DataFrame(
+        {
+            "when": pd.Series(pd.date_range("2024-03-30", periods=3, freq="D", tz="Europe/Paris", unit="s")),
+            "naive_ms": pd.Series(pd.date_range("2024-01-01", periods=3, freq="min", unit="ms")),
+            "wait": pd.Series(pd.to_timedelta([0, 10, 20], unit="s")).dt.as_unit("ms"),
+        }
+    )
+    codec = TableCodec().fit(X)
+    continuous, _ = codec.encode(X)
+    day, minute = 86400.0, 60_000.0
+    extrapolated = np.array(
+        [
+            [continuous[0, 0] - 10 * day + 0.4, continuous[0, 1] - minute, continuous[0, 2] - 5000.2],
+            [continuous[2, 0] + 0.5 * day, np.nan, continuous[2, 2] + 1e20],
+        ]
+    )
+    decoded = codec.decode(extrapolated, np.empty((2, 0), dtype=np.int64))
+    assert decoded.dtypes.equals(X.dtypes)
+    assert decoded["when"].tolist() == [
+        pd.Timestamp("2024-03-20", tz="Europe/Paris"),
+        pd.Timestamp("2024-04-01 12:00", tz="Europe/Paris"),
+    ]
+    assert decoded["naive_ms"].iloc[0] == pd.Timestamp("2023-12-31 23:59") and pd.isna(
+        decoded["naive_ms"].iloc[1]
+    )
+    assert decoded["wait"].iloc[0] == pd.Timedelta(milliseconds=-5000)
+    clipped = decoded["wait"].to_numpy().view(np.int64)[1]  # clipped below the int64 limit
+    assert np.iinfo(np.int64).max - 2048 < clipped <= np.iinfo(np.int64).max
+
+
+def test_temporal_offsets_are_in_the_column_unit():
+    handler = column_handler(
+        pd.Series(pd.to_datetime(["2020-01-01 00:00:00", "2020-01-01 00:00:10"]).as_unit("s"))
+    )
+    assert handler.unit == "s"
+    assert handler.observed_max - handler.observed_min == 10.0
+    # values given in another unit are converted to the fitted one (e.g. clip bounds)
+    bound = handler.encode(pd.Series([pd.Timestamp("2020-01-01 00:00:20")]).dt.as_unit("ns"))
+    assert bound[0] - handler.observed_min == 20.0
+
+
+def test_float_columns_decode_values_outside_the_observed_range():
+    X = pd.DataFrame({"x": np.array([0.0, 1.0], dtype="float32"), "y": pd.array([0.0, 1.0], dtype="Float64")})
+    codec = TableCodec().fit(X)
+    decoded = codec.decode(np.array([[-0.3, 1.3], [1e300, np.nan]]), np.empty((2, 0), dtype=np.int64))
+    assert decoded.dtypes.equals(X.dtypes)
+    assert decoded["x"].iloc[0] == np.float32(-0.3) and decoded["x"].iloc[1] == np.finfo(np.float32).max
+    assert decoded["y"].iloc[0] == 1.3 and decoded["y"].iloc[1] is pd.NA
+    handler = codec.handlers[0]
+    assert (handler.observed_min, handler.observed_max) == (0.0, 1.0)
+
+
+def test_mixed_values_decode_to_parent_categories():
+    X = pd.DataFrame({"city": ["Paris", "Lyon", "Nice"], "age": [30, 40, 50]})
+    codec = TableCodec().fit(X)
+    continuous, codes = codec.encode(X)
+    decoded = codec.decode(0.25 * continuous[[0]] + 0.75 * continuous[[2]], codes[[2]])
+    assert decoded.to_dict("list") == {"city": ["Nice"], "age": [45]}
+
+
+def test_decoding_mixed_rows_of_every_dtype():
+    X = mixed_frame().reset_index(drop=True)
+    codec = TableCodec().fit(X)
+    continuous, codes = codec.encode(X)
+    rng = np.random.default_rng(0)
+    first, second = rng.integers(0, len(X), size=(2, 200))
+    weights = rng.uniform(-0.3, 1.3, size=(200, 1))
+    mixed = weights * continuous[first] + (1 - weights) * continuous[second]
+    kept = np.where(weights >= 0.5, codes[first], codes[second])
+    synthetic = codec.decode(mixed, kept)
+    assert synthetic.shape == (200, X.shape[1])
+    assert synthetic.dtypes.equals(X.dtypes)
+    for name in codec.kinds:
+        if codec.kinds[name] == CATEGORICAL:
+            assert set(synthetic[name].dropna()) <= set(X[name].dropna()), name
+        # a value is missing only if a parent's was
+        parents_missing = X[name].isna().to_numpy()[first] | X[name].isna().to_numpy()[second]
+        assert not (synthetic[name].isna().to_numpy() & ~parents_missing).any(), name
+    assert synthetic["uint8"].between(0, 255).all()
+
+
+@pytest.mark.parametrize(
+    "X",
+    [
+        np.random.default_rng(0).normal(size=(6, 3)),
+        np.random.default_rng(0).normal(size=(6, 3)).astype(np.float32),
+        np.arange(18, dtype=np.int32).reshape(6, 3),
+        np.array([[True, False], [False, False]]),
+        np.array([["a", "b"], ["c", "b"]]),
+        np.array([[1, "a", 2.5, True], [2, "b", None, False], [3, None, 1.0, True]], dtype=object),
+        np.array([["2020-01-01", "2021-01-01"], ["NaT", "1999-12-31"]], dtype="datetime64[s]"),
+    ],
+    ids=["float64", "float32", "int32", "bool", "unicode", "object", "datetime64"],
+)
+def test_array_round_trip(X):
+    original = X.copy()
+    codec, decoded = round_trip(X)
+    assert isinstance(decoded, np.ndarray) and decoded.dtype == X.dtype and decoded.shape == X.shape
+    assert codec.feature_names == list(range(X.shape[1]))
+    if X.dtype == object:
+        assert decoded.tolist() == X.tolist()
+        assert [type(v) for v in decoded[0]] == [type(v) for v in X[0]]
+    else:
+        np.testing.assert_array_equal(decoded, X)
+    np.testing.assert_array_equal(X, original)
+
+
+def test_array_kinds():
+    assert set(TableCodec().fit(np.ones((3, 4))).kinds.values()) == {CONTINUOUS}
+    X = np.array([[1, "a", 2.5, True, None], [2, "b", None, False, None]], dtype=object)
+    assert TableCodec().fit(X).kinds == {
+        0: CONTINUOUS,
+        1: CATEGORICAL,
+        2: CONTINUOUS,
+        3: CATEGORICAL,
+        4: CATEGORICAL,
+    }
+
+
+def test_round_trip_large_values_and_more_rows_than_fit():
+    X = pd.DataFrame(
+        {"big": np.array([2**62, -(2**62)], dtype=np.int64), "u": np.array([0, 2**64 - 1], np.uint64)}
+    )
+    codec = TableCodec().fit(X)
+    decoded = codec.decode(np.array([[1e19, 1e20], [-1e19, -1.0]]), np.empty((2, 0), dtype=np.int64))
+    assert decoded.dtypes.equals(X.dtypes)
+    assert decoded["big"].tolist() == [np.iinfo(np.int64).max - 1023, np.iinfo(np.int64).min]
+    assert decoded["u"].tolist() == [np.iinfo(np.uint64).max - 2047, 0]
+    # encode accepts any number of rows with the fitted columns
+    continuous, _ = codec.encode(pd.concat([X] * 3))
+    assert continuous.shape == (6, 2)
+
+
+def test_empty_decode_keeps_dtypes():
+    X = mixed_frame()
+    codec = TableCodec().fit(X)
+    decoded = codec.decode(
+        np.empty((0, len(codec.continuous_indices))), np.empty((0, len(codec.categorical_indices)), dtype=int)
+    )
+    assert decoded.shape == (0, X.shape[1])
+    assert decoded.dtypes.equals(X.dtypes)
+
+
+def test_decode_accepts_none_for_an_absent_kind():
+    X = pd.DataFrame({"x": [1.0, 2.0]})
+    codec = TableCodec().fit(X)
+    pd.testing.assert_frame_equal(codec.decode(np.array([[1.0], [2.0]]), None), X)
+
+
+def test_column_labels_are_kept():
+    X = pd.DataFrame([[1.0, "a", 3]], columns=pd.MultiIndex.from_tuples([("a", 1), ("b", 2), ("b", 3)]))
+    X.columns.names = ["level", "number"]
+    codec, decoded = round_trip(X)
+    pd.testing.assert_frame_equal(decoded, X)
+    assert codec.feature_names == [("a", 1), ("b", 2), ("b", 3)]
+
+    integers = pd.DataFrame({3: [1.0, 2.0], 1: ["x", "y"]})
+    pd.testing.assert_frame_equal(round_trip(integers)[1], integers)
+
+
+# --------------------------------------------------------------------------- overrides
+
+
+def test_categorical_features_like_smotenc():
+    X = pd.DataFrame(
+        {"age": [30, 40, 30], "code": [1, 2, 1], "score": [0.5, 0.1, 0.2], "city": ["a", "b", "a"]}
+    )
+    expected = {"age": CONTINUOUS, "code": CATEGORICAL, "score": CONTINUOUS, "city": CATEGORICAL}
+    for features in ([1, 3], [1, -1], np.array([1, 3]), [False, True, False, True], ["code", "city"]):
+        codec, decoded = round_trip(X, categorical_features=features)
+        assert codec.kinds == expected, features
+        pd.testing.assert_frame_equal(decoded, X)
+    codec = TableCodec(categorical_features=[3], column_kinds={"age": CATEGORICAL, "city": CATEGORICAL}).fit(
+        X
+    )
+    assert codec.kinds == {"age": CATEGORICAL, "code": CONTINUOUS, "score": CONTINUOUS, "city": CATEGORICAL}
+    assert list(codec.handlers[0].categories) == [30, 40]
+
+
+def test_column_kinds_override_wins():
+    X = pd.DataFrame(
+        {"rating": [1, 2, 3, 2], "flag": [True, False, True, True], "x": [0.5, np.nan, 0.5, 1.0]}
+    )
+    codec, decoded = round_trip(X, column_kinds={"rating": CATEGORICAL, "flag": CONTINUOUS, "x": CATEGORICAL})
+    assert codec.kinds == {"rating": CATEGORICAL, "flag": CONTINUOUS, "x": CATEGORICAL}
+    pd.testing.assert_frame_equal(decoded, X)
+    assert list(codec.handlers[2].categories) == [0.5, 1.0]
+
+    array = np.array([[1.0, 2.0], [3.0, 2.0]])
+    codec, decoded = round_trip(array, column_kinds={1: CATEGORICAL})
+    assert codec.kinds == {0: CONTINUOUS, 1: CATEGORICAL}
+    np.testing.assert_array_equal(decoded, array)
+
+
+def test_mixed_object_column_can_be_forced_categorical():
+    X = pd.DataFrame({"mess": pd.Series(["a", 1, 2.5, None], dtype=object)})
+    _, decoded = round_trip(X, column_kinds={"mess": CATEGORICAL})
+    pd.testing.assert_frame_equal(decoded, X)
+
+
+def test_categorical_features_auto_and_none_detect():
+    X = mixed_frame()
+    assert TableCodec(categorical_features=None).fit(X).kinds == EXPECTED_KINDS
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    "X, error, match",
+    [
+        (pd.DataFrame({"impedance": [1 + 2j, 3j]}), TypeError, "impedance.*complex"),
+        (np.array([[1 + 2j]]), TypeError, "Column 0.*complex"),
+        (pd.DataFrame({"z_obj": pd.Series([1 + 2j, 3j], dtype=object)}), TypeError, "z_obj.*complex"),
+        (pd.DataFrame({"messy": pd.Series(["a", 1], dtype=object)}), TypeError, "messy.*mixing"),
+        (pd.DataFrame({"flags": pd.Series([True, 1], dtype=object)}), TypeError, "flags.*mixing"),
+        (
+            pd.DataFrame({"day": pd.Series([pd.Timestamp("2020"), None], dtype=object)}),
+            TypeError,
+            "day.*datetime",
+        ),
+        (pd.DataFrame({"height": [1.0, np.inf]}), ValueError, "height.*inf"),
+        (pd.DataFrame({"depth": pd.Series([1.0, -np.inf], dtype=object)}), ValueError, "depth.*inf"),
+        (pd.DataFrame({"f32": np.array([1.0, np.inf], dtype=np.float32)}), ValueError, "f32.*inf"),
+        (pd.DataFrame([[1, 2]], columns=["twin", "twin"]), ValueError, "twin"),
+        (pd.DataFrame({"no_rows": []}), ValueError, "empty.*0 rows"),
+        (pd.DataFrame(index=[0, 1]), ValueError, "empty.*0 columns"),
+        (np.empty((0, 3)), ValueError, "empty"),
+        (np.ones(3), ValueError, "2-D"),
+        (pd.Series([1.0]), TypeError, "2-D"),
+        (pd.DataFrame({"sparse_col": pd.arrays.SparseArray([0.0, 1.0])}), TypeError, "sparse_col.*sparse"),
+    ],
+)
+def test_invalid_tables(X, error, match):
+    with pytest.raises(error, match=match):
+        TableCodec().fit(X)
+
+
+def test_complex_is_refused_even_when_forced():
+    X = pd.DataFrame({"phase": [1j, 2j]})
+    for kind in (CONTINUOUS, CATEGORICAL):
+        with pytest.raises(TypeError, match=r"phase.*complex"):
+            TableCodec(column_kinds={"phase": kind}).fit(X)
+
+
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"categorical_features": [7]}, ValueError, "index 7"),
+        ({"categorical_features": [-4]}, ValueError, "index -4"),
+        ({"categorical_features": ["nowhere"]}, ValueError, "nowhere"),
+        ({"categorical_features": [True, False]}, ValueError, "mask.*length 2.*3 columns"),
+        ({"categorical_features": "city"}, ValueError, "city"),
+        ({"categorical_features": [0, "city"]}, ValueError, "not a mix"),
+        ({"categorical_features": 1}, ValueError, "wrap a single"),
+        ({"categorical_features": [0]}, TypeError, "city.*not listed in categorical_features"),
+        ({"column_kinds": {"ghost": CATEGORICAL}}, ValueError, "ghost"),
+        ({"column_kinds": {0: CATEGORICAL}}, ValueError, "column 0"),
+        ({"column_kinds": {"age": "ordinal"}}, ValueError, "age.*ordinal"),
+        ({"column_kinds": {"city": CONTINUOUS}}, TypeError, "city.*forced continuous"),
+        ({"column_kinds": {"when": CONTINUOUS}}, TypeError, "when.*category"),
+        ({"column_kinds": ["age"]}, TypeError, "column_kinds"),
+    ],
+)
+def test_invalid_overrides(params, error, match):
+    X = pd.DataFrame(
+        {"age": [30, 40], "city": ["Paris", "Lyon"], "when": pd.Categorical(["a", "b"])},
+    )
+    with pytest.raises(error, match=match):
+        TableCodec(**params).fit(X)
+
+
+def test_invalid_overrides_for_arrays():
+    X = np.ones((2, 3))
+    with pytest.raises(ValueError, match="column 3"):
+        TableCodec(column_kinds={3: CATEGORICAL}).fit(X)
+    with pytest.raises(ValueError, match=r"column names.*array"):
+        TableCodec(categorical_features=["a"]).fit(X)
+    with pytest.raises(ValueError, match=r"Column 0.*kind"):
+        column_handler(pd.Series([1.0], name=0), kind="numeric")
+    strings = np.array([["a", "b"]], dtype=object)
+    with pytest.raises(TypeError, match=r"Column 1.*not listed"):
+        TableCodec(categorical_features=[0]).fit(strings)
+
+
+def test_encode_checks_the_columns():
+    X = pd.DataFrame({"age": [30, 40], "city": ["Paris", "Lyon"]})
+    codec = TableCodec().fit(X)
+    with pytest.raises(ValueError, match=r"unexpected: \['town'\].*missing: \['city'\]"):
+        codec.encode(X.rename(columns={"city": "town"}))
+    with pytest.raises(ValueError, match="another order"):
+        codec.encode(X[["city", "age"]])
+    with pytest.raises(ValueError, match=r"missing: \['city'\]"):
+        codec.encode(X[["age"]])
+    with pytest.raises(ValueError, match="fitted on a DataFrame"):
+        codec.encode(X.to_numpy())
+    with pytest.raises(ValueError, match=r"city.*not seen in fit.*Nice"):
+        codec.encode(pd.DataFrame({"age": [1, 2], "city": ["Nice", "Paris"]}))
+    with pytest.raises(TypeError, match=r"age.*needs numbers"):
+        codec.encode(pd.DataFrame({"age": ["old", "young"], "city": ["Lyon", "Paris"]}))
+    with pytest.raises(ValueError, match=r"age.*inf"):
+        codec.encode(pd.DataFrame({"age": [np.inf, 1.0], "city": ["Lyon", "Paris"]}))
+
+    array_codec = TableCodec().fit(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"2 columns.*fitted on 3"):
+        array_codec.encode(np.ones((2, 2)))
+    with pytest.raises(RuntimeError, match="not fitted"):
+        TableCodec().encode(X)
+
+
+def test_encode_accepts_compatible_values():
+    X = pd.DataFrame(
+        {"price": [1.5, 2.5], "level": pd.Categorical(["lo", "hi"], categories=["lo", "hi", "top"])}
+    )
+    codec = TableCodec().fit(X)
+    continuous, codes = codec.encode(pd.DataFrame({"price": [3, 4], "level": ["top", None]}))
+    assert continuous.ravel().tolist() == [3.0, 4.0]
+    assert codes.ravel().tolist() == [2, -1]
+    with pytest.raises(ValueError, match=r"level.*not seen in fit"):
+        codec.encode(pd.DataFrame({"price": [3, 4], "level": ["top", "bottom"]}))
+
+
+def test_decode_checks_its_input():
+    X = pd.DataFrame({"count": np.array([1, 2], dtype=np.int16), "flag": [True, False], "city": ["a", "b"]})
+    codec = TableCodec().fit(X)
+    good_codes = np.array([[0, 1], [1, 0]])
+    with pytest.raises(ValueError, match=r"count.*int16.*cannot hold missing"):
+        codec.decode(np.array([[np.nan], [1.0]]), good_codes)
+    with pytest.raises(ValueError, match=r"flag.*bool.*cannot hold missing"):
+        codec.decode(np.array([[1.0], [1.0]]), np.array([[-1, 0], [0, 0]]))
+    with pytest.raises(ValueError, match=r"city.*2 categories.*\[-1, 1\]"):
+        codec.decode(np.array([[1.0], [1.0]]), np.array([[0, 2], [0, 0]]))
+    with pytest.raises(TypeError, match=r"flag.*integers"):
+        codec.decode(np.array([[1.0], [1.0]]), good_codes.astype(float))
+    with pytest.raises(ValueError, match=r"shape \(n_samples, 1\)"):
+        codec.decode(np.ones((2, 2)), good_codes)
+    with pytest.raises(ValueError, match="same rows"):
+        codec.decode(np.ones((3, 1)), good_codes)
+    with pytest.raises(ValueError, match="2 categorical columns; got None"):
+        codec.decode(np.ones((2, 1)), None)
+
+
+def test_handler_errors_name_the_column():
+    handler = column_handler(pd.Series(["a", "b"], name="letters"))
+    with pytest.raises(ValueError, match=r"letters.*codes must lie"):
+        handler.decode(np.array([5]))
+    handler = column_handler(pd.Series([1.0, 2.0], name="weights_kg"))
+    with pytest.raises(ValueError, match=r"weights_kg.*1-D"):
+        handler.decode(np.ones((2, 2)))
+    naive = column_handler(pd.Series(pd.to_datetime(["2020-01-01"]), name="stamp"))
+    with pytest.raises(TypeError, match=r"stamp.*naive"):
+        naive.encode(pd.Series(pd.to_datetime(["2020-01-01"]).tz_localize("UTC")))
+    with pytest.raises(TypeError, match=r"stamp.*datetime"):
+        naive.encode(pd.Series([1.0]))
+
+
+# --------------------------------------------------------------------------- purity
+
+
+def test_input_is_not_modified():
+    X = mixed_frame()
+    snapshot = copy.deepcopy(X)
+    codec = TableCodec().fit(X)
+    continuous, categorical = codec.encode(X)
+    continuous[:] = 123.0  # the encoded arrays are fresh: writing to them leaves X alone
+    categorical[:] = categorical[0]
+    decoded = codec.decode(continuous, categorical)
+    pd.testing.assert_frame_equal(X, snapshot)
+
+    fresh_continuous, fresh_categorical = codec.encode(X)
+    decoded = codec.decode(fresh_continuous, fresh_categorical)
+    fresh_continuous[:] = -1.0  # ... and the decoded frame does not share memory with them
+    pd.testing.assert_frame_equal(decoded, snapshot.reset_index(drop=True))
+
+    column = X["float64"]
+    encoded = column_handler(column).encode(column)
+    encoded[:] = 0.0
+    values = np.array([1.0, 2.0])
+    decoded_column = column_handler(column).decode(values)
+    values[:] = 7.0
+    assert decoded_column.tolist() == [1.0, 2.0]
+    pd.testing.assert_frame_equal(X, snapshot)
+
+
+def test_array_input_is_not_modified():
+    X = np.array([[1.0, np.nan], [3.0, 4.0]])
+    original = X.copy()
+    codec = TableCodec().fit(X)
+    continuous, categorical = codec.encode(X)
+    decoded = codec.decode(continuous, categorical)
+    assert not np.shares_memory(decoded, continuous)
+    continuous[:] = 0.0
+    np.testing.assert_array_equal(X, original)
+    np.testing.assert_array_equal(decoded, original)
+
+
+def test_fitted_codec_pickles():
+    X = mixed_frame()
+    codec = TableCodec().fit(X)
+    restored = pickle.loads(pickle.dumps(codec))
+    assert restored.kinds == codec.kinds
+    pd.testing.assert_frame_equal(restored.decode(*codec.encode(X)), X.reset_index(drop=True))
+
+
+def test_repr():
+    assert repr(TableCodec(column_kinds={"a": CATEGORICAL})) == (
+        "TableCodec(categorical_features='auto', column_kinds={'a': 'categorical'})"
+    )
+    assert repr(column_handler(pd.Series([1], name="n"))) == "IntegerHandler(name='n', dtype=int64)"
