@@ -33,6 +33,9 @@ category, used or not, their order and the ``ordered`` flag.  Other
 categorical columns have as categories the distinct values seen in ``fit``,
 sorted.
 
+Sparse pandas columns are typed and mixed by their dense values and come
+back with their ``SparseDtype``.
+
 Missing values (``NaN``, ``None``, ``pd.NA``, ``NaT``) are allowed in every
 kind and come back as the dtype's own missing value: ``NaN`` for numpy
 floats, ``pd.NA`` for nullable dtypes, ``NaT`` for datetimes and, for object
@@ -64,7 +67,7 @@ finite range.
 
 Rejected, with a ``TypeError`` / ``ValueError`` naming the column: complex
 numbers, object columns mixing kinds of values (strings and numbers, say)
-or holding other values (datetimes, decimals...), sparse columns, ``inf`` in
+or holding other values (datetimes, decimals...), ``inf`` in
 a continuous column, duplicate column labels, an empty table (0 rows or 0
 columns), overrides naming a missing column or an unknown kind, ``encode``
 input whose columns differ from ``fit`` or that holds unseen categories,
@@ -642,8 +645,6 @@ def _check_supported(column: pd.Series) -> None:
     dtype = column.dtype
     if pdt.is_complex_dtype(dtype):
         raise TypeError(f"{_describe(column.name)} has complex dtype {dtype}, which cannot be mixed.")
-    if isinstance(dtype, pd.SparseDtype):
-        raise TypeError(f"{_describe(column.name)} is sparse ({dtype}); convert it to a dense column first.")
 
 
 def _detect_kind(column: pd.Series) -> str:
@@ -801,7 +802,10 @@ class TableCodec:
             if X.columns.has_duplicates:
                 duplicated = list(dict.fromkeys(X.columns[X.columns.duplicated()]))
                 raise ValueError(f"Column labels must be unique; duplicated: {duplicated!r}.")
-            return [X.iloc[:, k] for k in range(X.shape[1])], X.columns, None
+            # Sparse columns are typed and mixed densely; decode makes them sparse again.
+            columns = [X.iloc[:, k] for k in range(X.shape[1])]
+            columns = [c.sparse.to_dense() if isinstance(c.dtype, pd.SparseDtype) else c for c in columns]
+            return columns, X.columns, None
         if isinstance(X, pd.Series):
             raise TypeError("Expected a 2-D table (DataFrame or array); got a Series. Use X.to_frame().")
         array = np.asarray(X)
@@ -922,6 +926,11 @@ class TableCodec:
         self.continuous_handlers = [self.handlers[k] for k in self.continuous_indices]
         self.categorical_handlers = [self.handlers[k] for k in self.categorical_indices]
         self._frame_columns = frame_columns.copy() if frame_columns is not None else None
+        self._sparse_dtypes = (
+            {k: dtype for k, dtype in enumerate(X.dtypes) if isinstance(dtype, pd.SparseDtype)}
+            if isinstance(X, pd.DataFrame)
+            else {}
+        )
         self._array_dtype = array_dtype
         return self
 
@@ -1012,6 +1021,8 @@ class TableCodec:
             for k, column in enumerate(decoded):
                 rows[k] = column.to_numpy()
             return _transposed(rows)
+        for position, dtype in self._sparse_dtypes.items():
+            decoded[position] = decoded[position].astype(dtype)
         frame = pd.DataFrame(dict(enumerate(decoded)), copy=False)
         frame.columns = self._frame_columns
         return frame

@@ -469,7 +469,6 @@ def test_categorical_features_auto_and_none_detect():
         (np.empty((0, 3)), ValueError, "empty"),
         (np.ones(3), ValueError, "2-D"),
         (pd.Series([1.0]), TypeError, "2-D"),
-        (pd.DataFrame({"sparse_col": pd.arrays.SparseArray([0.0, 1.0])}), TypeError, "sparse_col.*sparse"),
     ],
 )
 def test_invalid_tables(X, error, match):
@@ -648,3 +647,16 @@ def test_repr():
         "TableCodec(categorical_features='auto', column_kinds={'a': 'categorical'})"
     )
     assert repr(column_handler(pd.Series([1], name="n"))) == "IntegerHandler(name='n', dtype=int64)"
+
+
+def test_sparse_columns_round_trip_with_their_sparse_dtype():
+    frame = pd.DataFrame(
+        {
+            "dense": [1.0, 2.0, 3.0],
+            "sparse": pd.arrays.SparseArray([0.0, 1.5, 0.0]),
+            "sparse_int": pd.arrays.SparseArray([0, 0, 4]),
+        }
+    )
+    codec = TableCodec().fit(frame)
+    assert codec.kinds == {"dense": CONTINUOUS, "sparse": CONTINUOUS, "sparse_int": CONTINUOUS}
+    pd.testing.assert_frame_equal(codec.decode(*codec.encode(frame)), frame)
