@@ -1,0 +1,125 @@
+"""The mixing kernel: parent pairs and weights in, synthetic arrays out.
+
+Everything here works on encoded arrays (continuous columns as float64,
+categorical columns as int64 codes with -1 for missing) and is vectorised
+over rows and over the columns of a kind.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["draw_pairs", "mix"]
+
+
+def draw_pairs(
+    n_samples: int,
+    n_rows: int,
+    random_state: np.random.RandomState,
+    groups: np.ndarray | None = None,
+    sample_groups: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n_samples`` parent pairs, uniformly and with replacement.
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of pairs.
+    n_rows : int
+        Number of rows to draw from.
+    random_state : RandomState
+        Source of randomness.
+    groups : ndarray of shape (n_rows,) of non-negative int, default=None
+        The stratum of each row.  When given, both parents of a pair come
+        from one stratum.
+    sample_groups : ndarray of shape (n_samples,), default=None
+        With ``groups``: the stratum of each pair.  None draws the first
+        parent from all rows and the second from the first parent's stratum,
+        which keeps the strata's shares in expectation.
+
+    Returns
+    -------
+    first, second : ndarrays of shape (n_samples,) of row indices
+    """
+    if groups is None:
+        first = random_state.randint(n_rows, size=n_samples)
+        second = random_state.randint(n_rows, size=n_samples)
+        return first, second
+    # Rows sorted by stratum: stratum g owns rows order[start[g] : start[g] + size[g]].
+    order = np.argsort(groups, kind="stable")
+    size = np.bincount(groups)
+    start = np.concatenate(([0], np.cumsum(size)[:-1]))
+    if sample_groups is None:
+        first = random_state.randint(n_rows, size=n_samples)
+        sample_groups = groups[first]
+    else:
+        first = order[start[sample_groups] + _uniform_below(size[sample_groups], random_state)]
+    second = order[start[sample_groups] + _uniform_below(size[sample_groups], random_state)]
+    return first, second
+
+
+def _uniform_below(upper: np.ndarray, random_state: np.random.RandomState) -> np.ndarray:
+    """One uniform integer in ``[0, upper[k])`` per entry of ``upper``."""
+    draws = (random_state.random_sample(upper.shape) * upper).astype(np.int64)
+    # Guard the (measure-zero, floating-point) case random_sample() * upper == upper.
+    return np.minimum(draws, upper - 1)
+
+
+def mix(
+    continuous: np.ndarray,
+    categorical: np.ndarray,
+    first: np.ndarray,
+    second: np.ndarray,
+    continuous_weights: np.ndarray,
+    continuous_keep: np.ndarray,
+    categorical_keep: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mix parent rows into synthetic rows.
+
+    Continuous: ``W·x_first + (1 - W)·x_second``.  Categorical: the code of
+    the kept parent.  Missing values follow the kept parent: a value is
+    missing iff the kept parent's is, so every column keeps its missing rate
+    in expectation (the kept parent is uniform over the rows); when only the
+    other parent's value is missing, the kept parent's value is copied.
+
+    Parameters
+    ----------
+    continuous : ndarray of shape (n_rows, p_cont), float64
+    categorical : ndarray of shape (n_rows, p_cat), int64, -1 for missing
+    first, second : ndarrays of shape (m,) of row indices
+    continuous_weights : ndarray of shape (m,) or (m, p_cont)
+        One weight per synthetic row shared by all columns, or one per column.
+    continuous_keep, categorical_keep : ndarrays of shape (m,) or (m, p) of bool
+        Whether the first parent is the kept one (its category, its
+        missingness); shared by all columns or one per column.
+
+    Returns
+    -------
+    continuous_out : ndarray of shape (m, p_cont), float64
+    categorical_out : ndarray of shape (m, p_cat), int64
+    """
+    continuous_weights = _as_columns(continuous_weights)
+    continuous_keep = _as_columns(continuous_keep)
+    x_second = continuous[second]
+    # Mixed in place in the first parent's copy, as x_second + W (x_first -
+    # x_second): the kernel's peak memory is two blocks of the output's size.
+    mixed = continuous[first]
+    if np.isnan(continuous).any():
+        kept_missing = np.where(continuous_keep, np.isnan(mixed), np.isnan(x_second))
+        kept = np.where(continuous_keep, mixed, x_second)
+    else:
+        kept_missing = None
+    mixed -= x_second
+    mixed *= continuous_weights
+    mixed += x_second
+    if kept_missing is not None:
+        # A NaN from either parent has reached `mixed`; put the kept
+        # parent's value back wherever that parent is present.
+        mixed = np.where(np.isnan(mixed) & ~kept_missing, kept, mixed)
+    codes = np.where(_as_columns(categorical_keep), categorical[first], categorical[second])
+    return mixed, codes
+
+
+def _as_columns(values: np.ndarray) -> np.ndarray:
+    """A per-row vector as a column that broadcasts over the table."""
+    return values[:, None] if values.ndim == 1 else values

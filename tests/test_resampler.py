@@ -1,0 +1,285 @@
+"""StructurePreservingMixup: API, containers, reproducibility and bad input."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from imblearn.pipeline import Pipeline
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+
+from skmixup import ClippedWeight, EpBeta, StructurePreservingMixup, Threshold, Uniform
+
+
+@pytest.fixture
+def frame():
+    rng = np.random.RandomState(0)
+    n = 300
+    return pd.DataFrame(
+        {
+            "age": rng.randint(18, 90, size=n).astype(np.int32),
+            "income": rng.lognormal(10, 1, size=n),
+            "score": pd.array(np.where(rng.rand(n) < 0.1, None, rng.randint(0, 100, size=n)), dtype="Int64"),
+            "joined": pd.Timestamp("2020-01-01", tz="Europe/Paris")
+            + pd.to_timedelta(rng.randint(0, 10**6, size=n), unit="s"),
+            "wait": pd.to_timedelta(rng.randint(0, 3600, size=n), unit="s"),
+            "plan": pd.Categorical(rng.choice(["basic", "pro"], size=n), categories=["basic", "pro", "max"]),
+            "active": rng.rand(n) < 0.5,
+            "city": pd.Series(rng.choice(["Seoul", "Busan", None], size=n), dtype="str"),
+        }
+    )
+
+
+@pytest.fixture
+def labels(frame):
+    return pd.Series(np.where(np.arange(len(frame)) < 40, "churn", "stay"), name="label")
+
+
+def test_sample_returns_the_frame_it_was_given(frame):
+    synthetic = StructurePreservingMixup(random_state=0).fit(frame).sample(500)
+    assert isinstance(synthetic, pd.DataFrame)
+    assert list(synthetic.columns) == list(frame.columns)
+    pd.testing.assert_series_equal(synthetic.dtypes, frame.dtypes)
+    assert synthetic.index.equals(pd.RangeIndex(500))
+    assert str(synthetic["joined"].dt.tz) == "Europe/Paris"
+
+
+def test_fitted_attributes_show_the_column_kinds(frame):
+    mixup = StructurePreservingMixup().fit(frame)
+    assert mixup.column_kinds_ == {
+        "age": "continuous",
+        "income": "continuous",
+        "score": "continuous",
+        "joined": "continuous",
+        "wait": "continuous",
+        "plan": "categorical",
+        "active": "categorical",
+        "city": "categorical",
+    }
+    np.testing.assert_array_equal(mixup.categorical_features_, [5, 6, 7])
+    np.testing.assert_array_equal(mixup.continuous_features_, [0, 1, 2, 3, 4])
+    assert mixup.n_features_in_ == 8
+    assert list(mixup.feature_names_in_) == list(frame.columns)
+
+
+def test_kind_overrides(frame):
+    mixup = StructurePreservingMixup(categorical_features=["age"], column_kinds={"active": "categorical"})
+    mixup.fit(frame[["age", "income", "active"]])
+    assert mixup.column_kinds_ == {"age": "categorical", "income": "continuous", "active": "categorical"}
+    synthetic = mixup.sample(1000)
+    assert set(synthetic["age"]) <= set(frame["age"])  # picked, never mixed
+
+
+def test_fit_resample_originals_first_then_synthetic(frame, labels):
+    X_res, y_res = StructurePreservingMixup(random_state=0).fit_resample(frame, labels)
+    assert isinstance(X_res, pd.DataFrame) and isinstance(y_res, pd.Series)
+    assert y_res.name == "label"
+    pd.testing.assert_frame_equal(X_res.iloc[: len(frame)], frame.reset_index(drop=True))
+    pd.testing.assert_series_equal(X_res.dtypes, frame.dtypes)
+    assert y_res.value_counts().to_dict() == {"stay": 260, "churn": 260}
+    assert (y_res.iloc[len(frame) :] == "churn").all()
+
+
+def test_same_random_state_same_output(frame, labels):
+    a = StructurePreservingMixup(random_state=3).fit(frame).sample(200)
+    b = StructurePreservingMixup(random_state=3).fit(frame).sample(200)
+    pd.testing.assert_frame_equal(a, b)
+    c = StructurePreservingMixup(random_state=4).fit(frame).sample(200)
+    assert not a.equals(c)
+    r1 = StructurePreservingMixup(random_state=3).fit_resample(frame, labels)
+    r2 = StructurePreservingMixup(random_state=3).fit_resample(frame, labels)
+    pd.testing.assert_frame_equal(r1[0], r2[0])
+
+
+def test_numpy_input_gives_numpy_output():
+    X = np.random.RandomState(0).normal(size=(100, 3)).astype(np.float32)
+    y = np.array([0] * 80 + [1] * 20)
+    X_res, y_res = StructurePreservingMixup(random_state=0).fit_resample(X, y)
+    assert isinstance(X_res, np.ndarray) and X_res.dtype == np.float32
+    assert y_res.dtype == y.dtype and X_res.shape == (160, 3)
+    synthetic = StructurePreservingMixup(random_state=0).fit(X).sample(10)
+    assert synthetic.shape == (10, 3) and synthetic.dtype == np.float32
+
+
+def test_object_array_with_strings():
+    X = np.array([[1.5, "a"], [2.5, "b"], [3.0, "a"], [0.5, "b"]], dtype=object)
+    synthetic = StructurePreservingMixup(random_state=0).fit(X).sample(50)
+    assert synthetic.dtype == object and synthetic.shape == (50, 2)
+    assert set(synthetic[:, 1]) <= {"a", "b"}
+
+
+def test_caller_data_is_never_modified(frame, labels):
+    before, labels_before = frame.copy(deep=True), labels.copy(deep=True)
+    mixup = StructurePreservingMixup(random_state=0, clip="observed")
+    mixup.fit_resample(frame, labels)
+    mixup.fit(frame, labels).sample(100)
+    pd.testing.assert_frame_equal(frame, before)
+    pd.testing.assert_series_equal(labels, labels_before)
+
+
+def test_clip_observed_keeps_values_in_range_and_shrinks_variance():
+    X = np.random.RandomState(0).uniform(size=(2000, 1))
+    free = StructurePreservingMixup(random_state=0).fit(X).sample(100_000)
+    clipped = StructurePreservingMixup(clip="observed", random_state=0).fit(X).sample(100_000)
+    assert free.min() < X.min() and free.max() > X.max()  # EpBeta extrapolates
+    assert clipped.min() >= X.min() and clipped.max() <= X.max()
+    assert clipped.var() < free.var()
+
+
+def test_clip_to_natural_bounds(frame):
+    mixup = StructurePreservingMixup(clip={"income": (0, None), "age": (18, 90)}, random_state=0)
+    synthetic = mixup.fit(frame).sample(5000)
+    assert synthetic["income"].min() >= 0
+    assert synthetic["age"].between(18, 90).all()
+
+
+@pytest.mark.parametrize(
+    ("clip", "match"),
+    [
+        ({"nope": (0, 1)}, "nope"),
+        ({"plan": (0, 1)}, "plan"),
+        ({"income": 3}, "income"),
+        ({"age": (5, 1)}, "age"),
+    ],
+)
+def test_clip_errors_name_the_column(frame, clip, match):
+    with pytest.raises(ValueError, match=match):
+        StructurePreservingMixup(clip=clip).fit(frame)
+
+
+def test_cut_point_follows_the_epbeta_policy():
+    mixup = StructurePreservingMixup(weights=EpBeta(delta=0.02, cut_point=ClippedWeight()))
+    mixup.fit(np.random.RandomState(0).normal(size=(20, 2)))
+    assert isinstance(mixup.cut_point_, ClippedWeight)
+    mixup.set_params(weights=Uniform(), cut_point=0.3).fit(np.ones((5, 1)))
+    assert mixup.cut_point_.get_params() == Threshold(0.3).get_params()
+
+
+def test_conflicting_cut_point_is_an_error():
+    mixup = StructurePreservingMixup(weights=EpBeta(delta=0.02, cut_point=0.5), cut_point=0.3)
+    with pytest.raises(ValueError, match="cut_point"):
+        mixup.fit(np.ones((5, 1)))
+
+
+def test_scipy_distribution_as_weights():
+    from scipy import stats
+
+    X = np.random.RandomState(0).normal(size=(50, 2))
+    synthetic = StructurePreservingMixup(weights=stats.beta(2, 2), random_state=0).fit(X).sample(10)
+    assert synthetic.shape == (10, 2)
+
+
+def test_pipeline_with_grid_search_over_delta():
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(size=(150, 2)), rng.normal(loc=1.5, size=(30, 2))])
+    y = np.array([0] * 150 + [1] * 30)
+    pipeline = Pipeline(
+        [
+            ("mixup", StructurePreservingMixup(weights=EpBeta(), random_state=0)),
+            ("model", LogisticRegression()),
+        ]
+    )
+    search = GridSearchCV(
+        pipeline, {"mixup__weights__delta": [0.01, 0.03, 0.05]}, cv=3, scoring="balanced_accuracy"
+    )
+    search.fit(X, y)
+    assert search.best_params_["mixup__weights__delta"] in {0.01, 0.03, 0.05}
+    assert len(search.cv_results_["mean_test_score"]) == 3
+    assert (
+        search.best_estimator_.named_steps["mixup"].weights_.delta
+        == search.best_params_["mixup__weights__delta"]
+    )
+
+
+def test_single_row_class_is_copied_with_a_warning():
+    X = np.arange(10, dtype=float).reshape(5, 2)
+    y = np.array([0, 0, 0, 0, 1])
+    with pytest.warns(UserWarning, match="single row"):
+        X_res, _ = StructurePreservingMixup(random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(X_res[5:], np.tile(X[4], (3, 1)))
+
+
+# ----------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("X", "match"),
+    [
+        (np.empty((0, 3)), "0 sample"),
+        (pd.DataFrame({"a": []}, dtype=float), "0 sample|empty"),
+        (np.ones((1, 3)), "1 sample"),
+        (pd.DataFrame({"a": [1.0]}), "1 sample"),
+        (np.array([[1.0, np.inf], [2.0, 3.0]]), "inf"),
+        (np.array([[1 + 2j], [2 + 0j]]), "[Cc]omplex"),
+        (pd.DataFrame({"z": np.array([1 + 2j, 2 + 0j])}), "z"),
+        (pd.DataFrame({"mixed": ["a", 1, 2.5]}, dtype=object), "mixed"),
+    ],
+)
+def test_bad_tables_are_rejected_clearly(X, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        StructurePreservingMixup().fit(X)
+
+
+def test_duplicate_column_names_are_rejected():
+    X = pd.DataFrame(np.ones((3, 2)), columns=["a", "a"])
+    with pytest.raises(ValueError, match="a"):
+        StructurePreservingMixup().fit(X)
+
+
+def test_all_missing_column_stays_missing():
+    X = pd.DataFrame(
+        {"x": [1.0, 2.0, 3.0], "gone": [np.nan] * 3, "none": pd.Series([None] * 3, dtype=object)}
+    )
+    synthetic = StructurePreservingMixup(random_state=0).fit(X).sample(20)
+    assert synthetic["gone"].isna().all() and synthetic["none"].isna().all()
+    pd.testing.assert_series_equal(synthetic.dtypes, X.dtypes)
+
+
+@pytest.mark.parametrize("n_samples", [0, -3, 2.5, "10", True, None])
+def test_n_samples_must_be_a_positive_integer(n_samples):
+    mixup = StructurePreservingMixup().fit(np.ones((4, 2)))
+    with pytest.raises(ValueError, match="n_samples"):
+        mixup.sample(n_samples)
+
+
+def test_y_of_the_wrong_length():
+    with pytest.raises(ValueError, match="y has 3 rows but X has 4"):
+        StructurePreservingMixup().fit(np.ones((4, 2)), [0, 1, 0])
+    with pytest.raises(ValueError, match=r"inconsistent|y has"):
+        StructurePreservingMixup().fit_resample(np.ones((4, 2)), [0, 1, 0])
+
+
+def test_override_naming_a_missing_column(frame):
+    with pytest.raises(ValueError, match="nope"):
+        StructurePreservingMixup(categorical_features=["nope"]).fit(frame)
+    with pytest.raises(ValueError, match="nope"):
+        StructurePreservingMixup(column_kinds={"nope": "categorical"}).fit(frame)
+    with pytest.raises((ValueError, IndexError), match="7"):
+        StructurePreservingMixup(categorical_features=[7]).fit(np.ones((3, 2)))
+
+
+def test_sparse_input_is_rejected():
+    from scipy import sparse
+
+    with pytest.raises(TypeError, match="sparse"):
+        StructurePreservingMixup().fit(sparse.csr_matrix(np.eye(3)))
+
+
+def test_invalid_parameters_are_named():
+    with pytest.raises(ValueError, match="label_mixing"):
+        StructurePreservingMixup(label_mixing="fuzzy").fit(np.ones((3, 1)))
+    with pytest.raises(TypeError, match="weights"):
+        StructurePreservingMixup(weights="uniform").fit(np.ones((3, 1)))
+    with pytest.raises(ValueError, match="delta"):
+        StructurePreservingMixup(weights=EpBeta(delta=0.5)).fit(np.ones((3, 1)))
+
+
+def test_sample_before_fit():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        StructurePreservingMixup().sample(3)
+
+
+def test_continuous_target_cannot_be_over_sampled():
+    with pytest.raises(ValueError, match=r"[Uu]nknown label type|continuous"):
+        StructurePreservingMixup().fit_resample(np.ones((4, 2)), [0.1, 0.2, 0.3, 0.4])
