@@ -29,7 +29,7 @@ def load_demo_table() -> pd.DataFrame:
     return table
 
 
-def demo(rounds: int = 25, n_samples: int = 50_000, seed: int = 0, out=sys.stdout) -> pd.DataFrame:
+def demo(rounds: int = 25, n_samples: int = 50_000, seed: int = 0, out=None) -> pd.DataFrame:
     """Run the demo and print its table; returns the table.
 
     Parameters
@@ -43,8 +43,8 @@ def demo(rounds: int = 25, n_samples: int = 50_000, seed: int = 0, out=sys.stdou
         shown.
     seed : int, default=0
         Random seed.
-    out : file-like, default=sys.stdout
-        Where to print.
+    out : file-like, default=None
+        Where to print; None prints to ``sys.stdout``.
 
     Returns
     -------
@@ -58,6 +58,7 @@ def demo(rounds: int = 25, n_samples: int = 50_000, seed: int = 0, out=sys.stdou
     >>> table.loc[("Uniform(0, 1)", 1), "variance ratio"].round(2)
     np.float64(0.67)
     """
+    out = sys.stdout if out is None else out
     real = load_demo_table()
     weight_laws = {
         "EpBeta(δ=0.05)": EpBeta(delta=0.05),
