@@ -9,6 +9,7 @@ cut-point policy are made of.  No moment is ever estimated by Monte Carlo.
 
 from __future__ import annotations
 
+from math import ceil
 from numbers import Real
 
 import numpy as np
@@ -18,6 +19,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_parameter_constraints
 
 from ._solver import (
+    _LARGEST_EPSILON,
     AUTO_EPSILON_REACH,
     EpBetaSolution,
     delta_max,
@@ -286,9 +288,17 @@ class EpBeta(_ScaledBeta):
         pieces = check_cut_point(cut_point).pieces()
         epsilon = epsilon_reaching(float(delta), pieces, float(reach))
         if epsilon is None:
+            largest = delta_max(_LARGEST_EPSILON, _LARGEST_EPSILON, pieces)[0]
+            if reach < 1.0 and delta <= largest:
+                raise ValueError(
+                    f"No epsilon puts delta={delta} at {reach:.0%} of its reach with cut point "
+                    f"{cut_point!r} (the largest such delta is {largest * reach:.4f}); pass an "
+                    f"explicit epsilon: epsilon={_round_up(epsilon_reaching(float(delta), pieces, 1.0))} "
+                    f"or more reaches it."
+                )
             raise ValueError(
                 f"No epsilon reaches delta={delta} with cut point {cut_point!r}: the reach "
-                f"of EpBeta is below {delta_max(1e3, 1e3, pieces)[0] * reach:.4f}."
+                f"of EpBeta is below {largest:.4f}."
             )
         return epsilon
 
@@ -307,8 +317,10 @@ class EpBeta(_ScaledBeta):
         reach = delta_max(epsilon0, epsilon1, pieces)[0]
         if delta > reach:
             hint = epsilon_reaching(delta, pieces, 1.0)
+            auto_reaches = epsilon_reaching(delta, pieces, AUTO_EPSILON_REACH) is not None
             advice = (
-                f"epsilon={hint:.3f} or more would reach it (or use epsilon='auto')"
+                f"epsilon={_round_up(hint)} or more would reach it"
+                + (" (or use epsilon='auto')" if auto_reaches else "")
                 if hint is not None
                 else "no epsilon reaches it; choose a smaller delta"
             )
@@ -357,6 +369,11 @@ class EpBeta(_ScaledBeta):
         if self._solve() is None:
             return np.ones(size)
         return super().rvs(size, random_state)
+
+
+def _round_up(epsilon: float) -> str:
+    """ε rounded *up* to 3 decimals, so that the suggested value does reach δ."""
+    return f"{ceil(epsilon * 1000 - 1e-9) / 1000:.3f}"
 
 
 class ScipyWeights(WeightDistribution):

@@ -1,0 +1,387 @@
+"""Weight distributions: variance factors (SPEC §2.4), validation and parameter-object behaviour."""
+
+from __future__ import annotations
+
+import pickle
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+from sklearn.base import clone
+
+from skmixup import Beta, ClippedWeight, EpBeta, ScipyWeights, Threshold, Uniform
+from skmixup.weights import WeightDistribution, check_weights
+
+# --------------------------------------------------------------------------
+# Variance factors f = 1 − 2(E[W] − E[W²])
+# --------------------------------------------------------------------------
+
+
+def test_uniform_variance_factor_is_two_thirds():
+    assert Uniform().variance_factor() == pytest.approx(2 / 3, abs=1e-15)
+    assert Uniform().mean() == pytest.approx(1 / 2, abs=1e-15)
+    assert Uniform().second_moment() == pytest.approx(1 / 3, abs=1e-15)
+
+
+def test_uniform_collapses_after_25_rounds():
+    # SPEC §2.4: resynthesising 25 times from Uniform weights leaves 4·10^-5 of the variance.
+    assert float(f"{Uniform().variance_factor() ** 25:.0e}") == 4e-5
+
+
+def test_beta_01_variance_factor_matches_spec():
+    f = Beta(0.1, 0.1).variance_factor()
+    assert round(f, 4) == 0.9167
+    assert f == pytest.approx(1.1 / 1.2, abs=1e-14)
+
+
+@pytest.mark.parametrize("a", [0.01, 0.1, 0.5, 1.0, 2.0, 7.5, 100.0, 1e4])
+def test_symmetric_beta_variance_factor(a):
+    assert Beta(a, a).variance_factor() == pytest.approx((a + 1) / (2 * a + 1), abs=1e-14)
+
+
+@pytest.mark.parametrize(("a", "b"), [(2, 5), (0.3, 4), (10, 0.2), (1, 1)])
+def test_beta_moments_match_textbook_formulas(a, b):
+    weights = Beta(a, b)
+    assert weights.mean() == pytest.approx(a / (a + b), abs=1e-14)
+    assert weights.second_moment() == pytest.approx(a * (a + 1) / ((a + b) * (a + b + 1)), abs=1e-14)
+    assert weights.variance_factor() == pytest.approx(1 - 2 * a * b / ((a + b) * (a + b + 1)), abs=1e-14)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    a=st.floats(min_value=1e-3, max_value=1e3, allow_nan=False),
+    b=st.floats(min_value=1e-3, max_value=1e3, allow_nan=False),
+)
+def test_any_beta_can_only_shrink_variance(a, b):
+    """SPEC §2.4: W in [0, 1] gives E[W²] <= E[W], so 0 < f <= 1."""
+    weights = Beta(a, b)
+    mean, second = weights.mean(), weights.second_moment()
+    assert second <= mean + 1e-15
+    assert 0.0 < weights.variance_factor() <= 1.0 + 1e-15
+    reference = stats.beta(a, b)
+    assert mean == pytest.approx(reference.mean(), rel=1e-12)
+    assert second == pytest.approx(reference.moment(2), rel=1e-10)
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        EpBeta(delta=0.05),
+        EpBeta(delta=0.01, epsilon=1.0),
+        EpBeta(delta=0.03, epsilon=(0.1, 0.5), cut_point=ClippedWeight()),
+        EpBeta(delta=0.04, epsilon="auto", cut_point=Threshold(0.3)),
+        EpBeta(delta=1e-6),
+    ],
+    ids=repr,
+)
+def test_epbeta_variance_factor_is_one(weights):
+    assert weights.variance_factor() == pytest.approx(1.0, abs=1e-12)
+
+
+def test_expanded_uniform_grows_variance():
+    # SPEC §2.2: E[W²] > E[W] grows variance.  W ~ U(-0.5, 1.5): E[W] = 1/2, E[W²] = 7/12.
+    weights = ScipyWeights(stats.uniform(-0.5, 2.0))
+    assert weights.variance_factor() == pytest.approx(7 / 6, abs=1e-12)
+
+
+# --------------------------------------------------------------------------
+# Validation and error messages
+# --------------------------------------------------------------------------
+
+
+def solve(**params):
+    """Build and use an EpBeta (validation is lazy, like scikit-learn's)."""
+    return EpBeta(**params).mean()
+
+
+@pytest.mark.parametrize("delta", [-0.01, -1])
+def test_negative_delta(delta):
+    with pytest.raises(ValueError, match=r"'delta' parameter of EpBeta must be a float in the range \[0"):
+        solve(delta=delta)
+
+
+@pytest.mark.parametrize(
+    ("delta", "epsilon", "policy"),
+    [(0.07, 0.3, Threshold(0.5)), (0.05, 0.1, Threshold(0.5)), (0.13, 0.5, ClippedWeight())],
+)
+def test_delta_above_reach_names_the_reach_and_an_epsilon(delta, epsilon, policy):
+    reach = EpBeta.max_delta(epsilon, policy)
+    with pytest.raises(
+        ValueError, match=rf"must be in \[0, {reach:.4f}\].*epsilon=(\d\.\d{{3}}) or more"
+    ) as info:
+        solve(delta=delta, epsilon=epsilon, cut_point=policy)
+    # The suggestion is real: the epsilon it names reaches delta.
+    suggested = float(re.search(r"epsilon=(\d\.\d{3}) or more", str(info.value)).group(1))
+    assert suggested >= EpBeta.epsilon_for(delta, policy)
+    assert EpBeta(delta=delta, epsilon=suggested, cut_point=policy).variance_factor() == pytest.approx(1)
+
+
+@pytest.mark.parametrize("delta", np.linspace(0.0625, 0.1, 12))
+def test_suggested_epsilon_is_never_rounded_below_the_one_needed(delta):
+    with pytest.raises(ValueError, match="or more would reach it") as info:
+        solve(delta=delta)
+    suggested = float(re.search(r"epsilon=(\d+\.\d{3}) or more", str(info.value)).group(1))
+    assert EpBeta(delta=delta, epsilon=suggested).contamination() == pytest.approx(delta, abs=1e-10)
+
+
+def test_auto_is_only_suggested_when_it_reaches():
+    with pytest.raises(ValueError, match=r"epsilon='auto'"):
+        solve(delta=0.07)
+    with pytest.raises(ValueError, match=r"would reach it\.$"):
+        solve(delta=0.09)  # 0.09 is beyond 80 % of any epsilon's reach
+
+
+@pytest.mark.parametrize("delta", [0.2, 0.5, 1.0])
+def test_delta_no_epsilon_reaches(delta):
+    with pytest.raises(ValueError, match="no epsilon reaches it; choose a smaller delta"):
+        solve(delta=delta)
+    with pytest.raises(ValueError, match=rf"No epsilon reaches delta={delta}.*below 0\.10\d\d"):
+        EpBeta.epsilon_for(delta)
+    with pytest.raises(ValueError, match="No epsilon reaches"):
+        solve(delta=delta, epsilon="auto")
+
+
+def test_auto_beyond_its_reach_points_to_an_explicit_epsilon():
+    with pytest.raises(ValueError, match=r"at 80% of its reach.*0\.0808.*epsilon=1\.005 or more") as info:
+        solve(delta=0.09, epsilon="auto")
+    suggested = float(re.search(r"epsilon=(\d+\.\d{3})", str(info.value)).group(1))
+    assert EpBeta(delta=0.09, epsilon=suggested).contamination() == pytest.approx(0.09, abs=1e-10)
+
+
+def test_delta_above_one_is_rejected_by_the_constraints():
+    with pytest.raises(ValueError, match=r"'delta' parameter of EpBeta must be a float in the range"):
+        solve(delta=1.5)
+
+
+def test_epsilon_without_room_above_one_reaches_nothing():
+    with pytest.raises(ValueError, match=r"must be in \[0, 0\.0000\]"):
+        solve(delta=0.01, epsilon=(0.3, 0.0))
+
+
+@pytest.mark.parametrize("epsilon", [-0.1, -1])
+def test_negative_epsilon(epsilon):
+    with pytest.raises(ValueError, match="'epsilon' parameter of EpBeta must be a float in the range"):
+        solve(epsilon=epsilon)
+
+
+@pytest.mark.parametrize("epsilon", [(-0.1, 0.3), (0.3, -0.1), [0.1, -2]])
+def test_negative_epsilon_in_a_pair(epsilon):
+    with pytest.raises(ValueError, match=r"must be finite and >= 0"):
+        solve(epsilon=epsilon)
+
+
+@pytest.mark.parametrize("epsilon", [(), (0.3,), (0.1, 0.2, 0.3), ("a", "b"), (0.3, None)])
+def test_epsilon_pair_of_wrong_length_or_type(epsilon):
+    with pytest.raises(
+        ValueError, match=r"must be a float, a pair \(epsilon0, epsilon1\) of floats or 'auto'"
+    ):
+        solve(epsilon=epsilon)
+
+
+def test_epsilon_string_other_than_auto():
+    with pytest.raises(ValueError, match=r"'epsilon' parameter of EpBeta must be .*'auto'"):
+        solve(epsilon="big")
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_non_finite_delta(value):
+    with pytest.raises(ValueError, match="'delta' parameter of EpBeta"):
+        solve(delta=value)
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_non_finite_epsilon(value):
+    with pytest.raises(ValueError, match="'epsilon' parameter of EpBeta"):
+        solve(epsilon=value)
+    with pytest.raises(ValueError, match=r"'epsilon' parameter of EpBeta must be finite and >= 0"):
+        solve(epsilon=(0.3, value))
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_non_finite_cut_point(value):
+    with pytest.raises(ValueError, match="'cut_point' parameter of EpBeta must be finite"):
+        solve(cut_point=value)
+    with pytest.raises(ValueError, match="'threshold' parameter of Threshold"):
+        solve(cut_point=Threshold(value))
+    with pytest.raises(ValueError, match="'cut_point' parameter must be a finite real number"):
+        Uniform().contamination(value)
+
+
+@pytest.mark.parametrize("parameter", ["a", "b"])
+@pytest.mark.parametrize("value", [0, -1.0, np.nan, np.inf])
+def test_beta_shape_must_be_positive_and_finite(parameter, value):
+    with pytest.raises(
+        ValueError, match=rf"'{parameter}' parameter of Beta must be a float in the range \(0"
+    ):
+        Beta(**{parameter: value}).mean()
+
+
+def test_cut_point_of_the_wrong_type():
+    with pytest.raises(ValueError, match="'cut_point' parameter of EpBeta must be an instance of 'float'"):
+        solve(cut_point="0.5")
+    with pytest.raises(TypeError, match=r"'cut_point' parameter must be a finite real number .* Got 'half'"):
+        Uniform().contamination("half")
+
+
+@pytest.mark.parametrize(
+    "distribution",
+    [None, 3, "beta", stats.beta, Beta(2, 2), stats.poisson(3), stats.binom(10, 0.5)],
+    ids=["None", "int", "str", "unfrozen", "skmixup-beta", "poisson", "binom"],
+)
+def test_scipy_weights_needs_a_frozen_continuous_distribution(distribution):
+    with pytest.raises(TypeError, match=r"must be a frozen continuous scipy\.stats distribution"):
+        ScipyWeights(distribution).mean()
+
+
+@pytest.mark.parametrize(
+    ("distribution", "name"), [(stats.cauchy(), "cauchy"), (stats.t(1.5), "t"), (stats.pareto(1.5), "pareto")]
+)
+def test_scipy_weights_needs_a_finite_variance(distribution, name):
+    with pytest.raises(ValueError, match=rf"must have a finite mean and variance; {name} has"):
+        ScipyWeights(distribution).variance_factor()
+
+
+def test_check_weights():
+    assert isinstance(check_weights(None), EpBeta)
+    assert check_weights(None).get_params() == EpBeta().get_params()
+    wrapped = check_weights(stats.beta(2, 3))
+    assert isinstance(wrapped, ScipyWeights)
+    assert wrapped.mean() == pytest.approx(0.4)
+    weights = Beta(2, 3)
+    assert check_weights(weights) is weights
+    with pytest.raises(TypeError, match="'weights' parameter must be a WeightDistribution"):
+        check_weights("uniform")
+    with pytest.raises(TypeError, match="'w' parameter must be"):
+        check_weights(stats.poisson(2), parameter="w")
+    with pytest.raises(ValueError, match="must be in"):
+        check_weights(EpBeta(delta=0.09))
+
+
+# --------------------------------------------------------------------------
+# Parameter objects
+# --------------------------------------------------------------------------
+
+DISTRIBUTIONS = [
+    Uniform(),
+    Beta(2, 5),
+    Beta(0.1, 0.1),
+    EpBeta(delta=0.02),
+    EpBeta(delta=0.03, epsilon=(0.1, 0.5), cut_point=ClippedWeight()),
+    EpBeta(delta=0.05, epsilon="auto", cut_point=Threshold(0.4)),
+    EpBeta(delta=0.0),
+    ScipyWeights(stats.beta(2, 3)),
+    ScipyWeights(stats.truncnorm(-2, 2, loc=0.9, scale=0.1)),
+]
+
+
+def ident(weights):
+    """A test id that is the same in every xdist worker (no object addresses)."""
+    if isinstance(weights, ScipyWeights):
+        frozen = weights.distribution
+        return f"ScipyWeights({frozen.dist.name}{frozen.args})"
+    return repr(weights)
+
+
+def summary(weights):
+    return (
+        weights.mean(),
+        weights.second_moment(),
+        weights.variance_factor(),
+        weights.contamination(0.5),
+        weights.contamination(ClippedWeight()),
+        *weights.rvs(5, random_state=3),
+    )
+
+
+@pytest.mark.parametrize("weights", DISTRIBUTIONS, ids=ident)
+@pytest.mark.parametrize("copy", [clone, lambda w: pickle.loads(pickle.dumps(w))], ids=["clone", "pickle"])
+def test_clone_and_pickle_round_trip(weights, copy):
+    copied = copy(weights)
+    assert copied is not weights
+    assert type(copied) is type(weights)
+    assert ident(copied) == ident(weights)
+    assert summary(copied) == pytest.approx(summary(weights), abs=1e-15)
+
+
+@pytest.mark.parametrize("weights", DISTRIBUTIONS, ids=ident)
+def test_get_params_set_params_round_trip(weights):
+    params = weights.get_params(deep=False)
+    rebuilt = type(weights)(**params)
+    assert rebuilt.get_params(deep=False) == params
+    assert summary(rebuilt) == pytest.approx(summary(weights), abs=1e-15)
+    assert weights.set_params(**params) is weights
+
+
+@pytest.mark.parametrize(
+    ("weights", "text"),
+    [
+        (EpBeta(delta=0.02), "EpBeta(delta=0.02)"),
+        (EpBeta(), "EpBeta()"),
+        (EpBeta(delta=0.02, epsilon="auto"), "EpBeta(delta=0.02, epsilon='auto')"),
+        (EpBeta(cut_point=Threshold(0.4)), "EpBeta(cut_point=Threshold(threshold=0.4))"),
+        (Beta(2, 5), "Beta(a=2, b=5)"),
+        (Uniform(), "Uniform()"),
+    ],
+)
+def test_readable_repr(weights, text):
+    assert repr(weights) == text
+
+
+def test_set_params_changes_the_solution():
+    weights = EpBeta(delta=0.05)
+    alpha = weights.alpha_
+    assert weights.set_params(delta=0.02) is weights
+    assert weights.alpha_ == pytest.approx(15.71, abs=5e-3)
+    assert weights.alpha_ != alpha
+    assert weights.contamination() == pytest.approx(0.02, abs=1e-12)
+
+
+def test_nested_cut_point_parameters():
+    weights = EpBeta(delta=0.02, cut_point=Threshold(0.4))
+    params = weights.get_params(deep=True)
+    assert params["cut_point__threshold"] == 0.4
+    assert set(params) == {"delta", "epsilon", "cut_point", "cut_point__threshold"}
+    assert weights.contamination(Threshold(0.4)) == pytest.approx(0.02, abs=1e-12)
+    alpha = weights.alpha_
+    weights.set_params(cut_point__threshold=0.3)
+    assert weights.cut_point.threshold == 0.3
+    assert weights.alpha_ != alpha
+    assert weights.contamination(Threshold(0.3)) == pytest.approx(0.02, abs=1e-12)
+    assert abs(weights.contamination(Threshold(0.4)) - 0.02) > 1e-5
+
+
+@pytest.mark.parametrize("weights", DISTRIBUTIONS, ids=ident)
+def test_rvs_is_reproducible(weights):
+    first = weights.rvs(1000, random_state=42)
+    assert first.shape == (1000,)
+    assert first.dtype == np.float64
+    np.testing.assert_array_equal(first, weights.rvs(1000, random_state=42))
+    np.testing.assert_array_equal(first, weights.rvs(1000, random_state=np.random.RandomState(42)))
+    assert weights.rvs((3, 4), random_state=0).shape == (3, 4)
+    if isinstance(weights, EpBeta) and weights.delta == 0:
+        return  # the point mass: see test_epbeta_delta_zero_is_the_point_mass_at_one
+    lower, upper = weights.to_scipy().support()
+    assert np.all((first >= lower) & (first <= upper))
+    assert not np.array_equal(first, weights.rvs(1000, random_state=43))
+
+
+def test_epbeta_delta_zero_is_the_point_mass_at_one():
+    weights = EpBeta(delta=0)
+    assert weights.mean() == 1.0
+    assert weights.second_moment() == 1.0
+    assert weights.variance_factor() == 1.0
+    assert weights.contamination(0.5) == 0.0
+    assert weights.contamination(Threshold(0.3)) == 0.0
+    assert weights.contamination(ClippedWeight()) == 0.0
+    assert weights.alpha_ == np.inf and weights.beta_ == np.inf
+    np.testing.assert_array_equal(weights.rvs(50, random_state=0), np.ones(50))
+    assert EpBeta(delta=0, epsilon="auto").mean() == 1.0
+    assert weights.partial_moment(0, 0.5, 1.5) == 1.0
+    assert weights.partial_moment(2, -np.inf, 1.0) == 0.0
+
+
+def test_all_distributions_share_the_base_class():
+    assert all(isinstance(w, WeightDistribution) for w in DISTRIBUTIONS)
