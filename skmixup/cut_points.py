@@ -19,9 +19,10 @@ from numbers import Real
 from typing import NamedTuple
 
 import numpy as np
-from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, validate_parameter_constraints
+from sklearn.utils._param_validation import Interval
+
+from ._params import ParameterObject
 
 __all__ = ["ClippedWeight", "CutPointPolicy", "Threshold", "check_cut_point"]
 
@@ -52,21 +53,12 @@ def contamination_from_pieces(pieces: tuple[LinearPiece, ...], partial_moment: P
     return total
 
 
-class CutPointPolicy(BaseEstimator):
+class CutPointPolicy(ParameterObject):
     """Base class of the rules that pick a synthetic row's category.
 
-    Subclasses define :meth:`keep_probability` and :meth:`pieces`; drawing
-    the choice and computing the exact contamination come from here.
+    Subclasses define :meth:`pieces`; drawing the choice and computing the
+    exact contamination come from here.
     """
-
-    _parameter_constraints: dict = {}
-
-    def _validate(self) -> None:
-        validate_parameter_constraints(
-            self._parameter_constraints,
-            self.get_params(deep=False),
-            caller_name=type(self).__name__,
-        )
 
     def pieces(self) -> tuple[LinearPiece, ...]:
         """The keep probability as linear pieces covering the real line."""
@@ -143,14 +135,6 @@ class Threshold(CutPointPolicy):
 
     def __init__(self, threshold: float = 0.5):
         self.threshold = threshold
-
-    def _validate(self) -> None:
-        super()._validate()
-        if not np.isfinite(self.threshold):
-            raise ValueError(
-                f"The 'threshold' parameter of Threshold must be a finite real number. "
-                f"Got {self.threshold!r} instead."
-            )
 
     def pieces(self) -> tuple[LinearPiece, ...]:
         tau = float(self.threshold)

@@ -13,11 +13,11 @@ from math import ceil
 from numbers import Real
 
 import numpy as np
-from scipy import stats
-from sklearn.base import BaseEstimator
+from scipy import integrate, stats
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_parameter_constraints
+from sklearn.utils._param_validation import Interval, StrOptions
 
+from ._params import ParameterObject
 from ._solver import (
     _LARGEST_EPSILON,
     AUTO_EPSILON_REACH,
@@ -32,27 +32,13 @@ from .cut_points import CutPointPolicy, check_cut_point
 __all__ = ["Beta", "EpBeta", "ScipyWeights", "Uniform", "WeightDistribution", "check_weights"]
 
 
-class WeightDistribution(BaseEstimator):
+class WeightDistribution(ParameterObject):
     """Base class of the mixing-weight distributions.
 
     A subclass implements :meth:`to_scipy` (the frozen scipy distribution of
     W) and, when it can do better than numerical quadrature,
     :meth:`partial_moment`.  Everything else derives from those two.
     """
-
-    _parameter_constraints: dict = {}
-
-    def _validate(self) -> None:
-        validate_parameter_constraints(
-            self._parameter_constraints,
-            self.get_params(deep=False),
-            caller_name=type(self).__name__,
-        )
-        for name, value in self.get_params(deep=False).items():
-            if isinstance(value, Real) and not np.isfinite(value):
-                raise ValueError(
-                    f"The '{name}' parameter of {type(self).__name__} must be finite. Got {value!r} instead."
-                )
 
     def to_scipy(self):
         """The distribution of W as a frozen ``scipy.stats`` distribution."""
@@ -79,16 +65,20 @@ class WeightDistribution(BaseEstimator):
     def partial_moment(self, order: int, lower: float = -np.inf, upper: float = np.inf) -> float:
         """Exact ``E[W^order · 1{lower <= W < upper}]``.
 
-        The base implementation integrates the density numerically
-        (``scipy.integrate.quad`` through ``expect``), which is exact to
-        quadrature precision.
+        The base implementation takes the mass from the CDF and integrates
+        ``w^order·pdf(w)`` with ``scipy.integrate.quad``, which copes with
+        densities singular at the ends of the support (``expect`` does not:
+        it splits the range at quantiles and loses the singular ends).
         """
         distribution = self.to_scipy()
         support_lower, support_upper = distribution.support()
         lower, upper = max(lower, support_lower), min(upper, support_upper)
         if lower >= upper:
             return 0.0
-        return float(distribution.expect(lambda w: w**order, lb=lower, ub=upper))
+        if order == 0:
+            return float(distribution.cdf(upper) - distribution.cdf(lower))
+        value, _ = integrate.quad(lambda w: w**order * distribution.pdf(w), lower, upper, limit=200)
+        return float(value)
 
     def mean(self) -> float:
         """``E[W]``."""
@@ -389,7 +379,7 @@ class ScipyWeights(WeightDistribution):
 
     Examples
     --------
-    >>> from scipy import stats
+    >>> from scipy import integrate, stats
     >>> from skmixup.weights import ScipyWeights
     >>> round(ScipyWeights(stats.uniform(0, 1)).variance_factor(), 4)
     0.6667
