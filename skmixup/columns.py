@@ -769,7 +769,7 @@ class TableCodec:
     --------
     >>> import pandas as pd
     >>> from skmixup.columns import TableCodec
-    >>> X = pd.DataFrame({"age": [31, 45, 27], "city": ["Paris", "Lyon", None]})
+    >>> X = pd.DataFrame({"age": [31, 45, 27], "city": pd.array(["Paris", "Lyon", None], dtype="string")})
     >>> codec = TableCodec().fit(X)
     >>> codec.kinds
     {'age': 'continuous', 'city': 'categorical'}
@@ -778,7 +778,7 @@ class TableCodec:
     ([31.0, 45.0, 27.0], [1, 0, -1])
     >>> codec.decode(continuous + 0.4, codes[::-1])
        age   city
-    0   31    NaN
+    0   31   <NA>
     1   45   Lyon
     2   27  Paris
     """
