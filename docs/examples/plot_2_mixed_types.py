@@ -93,8 +93,8 @@ report.categories.round(3)
 # A picture of two continuous columns and one category
 # ----------------------------------------------------
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-for frame, label, colour in ((real_churners, "real churners", "black"), (new_rows, "new rows", "tab:blue")):
-    axes[0].scatter(frame["age"].astype(float), frame["monthly_charge"], s=6, alpha=0.5, color=colour, label=label)
+for frame, label, colour in ((new_rows, "new rows", "tab:blue"), (real_churners, "real churners", "black")):
+    axes[0].scatter(frame["age"].astype(float), frame["monthly_charge"], s=6, alpha=0.6, color=colour, label=label)
 axes[0].set_xlabel("age")
 axes[0].set_ylabel("monthly charge")
 axes[0].legend()

@@ -98,4 +98,5 @@ plt.show()
 # folds here, which is typical for a linear classifier: it depends on the class
 # means and covariances, which every law keeps within the class.  δ matters more
 # where rows near the real ones are a concern (small δ gives near-copies), or
-# for the statistics within categories (see the *choosing δ* example).
+# for the statistics within categories (see
+# :ref:`sphx_glr_auto_examples_plot_4_choosing_delta.py`).
