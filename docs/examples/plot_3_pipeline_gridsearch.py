@@ -95,8 +95,9 @@ plt.show()
 # %%
 # Over-sampling lifts the balanced accuracy well above no resampling; the
 # differences between weight laws and values of δ are within the noise of 5
-# folds here, which is typical for a linear classifier: it depends on the class
-# means and covariances, which every law keeps within the class.  δ matters more
+# folds here.  A linear classifier mostly needs the minority class's mean and
+# the shape of its spread, which every law keeps (uniform weights shrink the
+# spread by 2/3, but not its shape).  δ matters more
 # where rows near the real ones are a concern (small δ gives near-copies), or
 # for the statistics within categories (see
 # :ref:`sphx_glr_auto_examples_plot_4_choosing_delta.py`).
