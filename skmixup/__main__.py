@@ -1,7 +1,7 @@
 """Command line: ``python -m skmixup demo``.
 
 The demo synthesises scikit-learn's bundled diabetes table (442 patients,
-9 continuous columns, ``sex`` as a category) with three weight
+9 continuous columns and a continuous target, ``sex`` as a category) with three weight
 distributions, round after round, each round from the previous round's
 synthetic table, and prints how much of the variances, covariances and
 correlations survive.

@@ -9,7 +9,7 @@ fixes ``α + β`` for every ``x``:
 So the two equations reduce to one, ``u(x) = δ``, on the curve of
 variance-preserving EpBetas.  As ``x -> 0`` the weight concentrates at 1 and
 ``u -> 0``; ``u`` rises to a maximum ``δmax(ε)`` at ``x*``.  The branch the
-SPEC asks for (continuous with δ -> 0) is ``x`` in ``(0, x*]``, solved by
+theory asks for (continuous with δ -> 0) is ``x`` in ``(0, x*]``, solved by
 Brent's method on ``log x`` because ``x ~ δ`` spans many decades.
 """
 

@@ -113,7 +113,7 @@ class CutPointPolicy(ParameterObject):
 
 
 class Threshold(CutPointPolicy):
-    """Keep the first parent's category iff ``W >= threshold`` (SPEC §1).
+    """Keep the first parent's category iff ``W >= threshold`` (:ref:`theory-model`).
 
     Parameters
     ----------

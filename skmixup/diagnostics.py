@@ -37,6 +37,9 @@ class StructureReport:
         Per categorical column, category and continuous column: the mean of
         the continuous column within the category, real and synthetic, and
         the difference standardized by the column's real standard deviation.
+    summary : dict
+        The largest error of each kind (absolute values), for a one-glance
+        verdict; ``str(report)`` prints it.
     """
 
     columns: pd.DataFrame

@@ -71,13 +71,13 @@ class StructurePreservingMixup(BaseOverSampler):
         How :meth:`sample` treats a class label ``y`` given to :meth:`fit`:
 
         - ``"stratified"``: both parents come from one class, the label is
-          exact and every within-class moment is kept (SPEC §2.7); class
+          exact and every within-class moment is kept (:ref:`theory-stratified`); class
           shares are kept in expectation.
-        - ``"joint"``: ``y`` is one more categorical column (SPEC §2.6).
+        - ``"joint"``: ``y`` is one more categorical column (:ref:`theory-conditional`).
         - ``"soft"``: ``y`` is one-hot encoded and mixed like continuous
           columns; :meth:`sample` returns label *scores* of shape
           ``(n_samples, n_classes)``, which keep ``Cov[X, onehot(y)]``
-          exactly (SPEC §2.8) and, with EpBeta, may fall outside [0, 1].
+          exactly (:ref:`theory-soft`) and, with EpBeta, may fall outside [0, 1].
 
         A continuous ``y`` (regression) is always mixed like a continuous
         column.  :meth:`fit_resample` always pairs within a class.

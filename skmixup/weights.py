@@ -97,7 +97,7 @@ class WeightDistribution(ParameterObject):
 
         ``u = E[(1 - W)·1{keep i} + W·1{keep j}]`` is the weight that the row
         whose category was *not* kept has in the continuous columns; the
-        conditional means move by ``u·(μ - μ_l)`` (SPEC §2.6).
+        conditional means move by ``u·(μ - μ_l)`` (:ref:`theory-conditional`).
 
         Parameters
         ----------
@@ -131,7 +131,7 @@ class Beta(_ScaledBeta):
     """Classic mixup weights ``W ~ Beta(a, b)`` on [0, 1].
 
     Such a W has ``E[W²] <= E[W]``, so it can only shrink variance
-    (SPEC §2.4); ``Beta(a, a)`` has variance factor ``(a + 1)/(2a + 1)``.
+    (:ref:`theory-shrinkage`); ``Beta(a, a)`` has variance factor ``(a + 1)/(2a + 1)``.
 
     Parameters
     ----------
