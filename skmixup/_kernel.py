@@ -100,10 +100,11 @@ def mix(
     """
     continuous_weights = _as_columns(continuous_weights)
     continuous_keep = _as_columns(continuous_keep)
-    x_second = continuous[second]
+    # np.take gathers rows about twice as fast as fancy indexing.
+    x_second = np.take(continuous, second, axis=0)
     # Mixed in place in the first parent's copy, as x_second + W (x_first -
     # x_second): the kernel's peak memory is two blocks of the output's size.
-    mixed = continuous[first]
+    mixed = np.take(continuous, first, axis=0)
     if np.isnan(continuous).any():
         kept_missing = np.where(continuous_keep, np.isnan(mixed), np.isnan(x_second))
         kept = np.where(continuous_keep, mixed, x_second)
@@ -116,7 +117,11 @@ def mix(
         # A NaN from either parent has reached `mixed`; put the kept
         # parent's value back wherever that parent is present.
         mixed = np.where(np.isnan(mixed) & ~kept_missing, kept, mixed)
-    codes = np.where(_as_columns(categorical_keep), categorical[first], categorical[second])
+    codes = np.where(
+        _as_columns(categorical_keep),
+        np.take(categorical, first, axis=0),
+        np.take(categorical, second, axis=0),
+    )
     return mixed, codes
 
 

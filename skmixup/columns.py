@@ -224,10 +224,13 @@ class ColumnHandler:
         -------
         self : ColumnHandler
         """
-        column = _as_series(column)
+        self._fit_meta(_as_series(column))
+        return self
+
+    def _fit_meta(self, column: pd.Series) -> None:
+        """Learn the name, the dtype and what decoding needs, but not the values' range."""
         self.name, self.dtype = column.name, column.dtype
         self._learn(column)
-        return self
 
     def encode(self, column: pd.Series) -> np.ndarray:
         """The column as a fresh 1-D array.
@@ -297,11 +300,14 @@ class _ContinuousHandler(ColumnHandler):
 
     def fit(self, column: pd.Series) -> _ContinuousHandler:
         super().fit(column)
-        values = self._encode(_as_series(column))
-        present = values[~np.isnan(values)]
-        self.observed_min = float(present.min()) if present.size else np.nan
-        self.observed_max = float(present.max()) if present.size else np.nan
+        self._observe(self._encode(_as_series(column)))
         return self
+
+    def _observe(self, values: np.ndarray) -> None:
+        """Learn the observed range from the encoded values."""
+        with np.errstate(invalid="ignore"):
+            low, high = np.fmin.reduce(values), np.fmax.reduce(values)  # NaN only if all NaN
+        self.observed_min, self.observed_max = float(low), float(high)
 
     def _prepare(self, values, copy):
         values = np.array(values, dtype=np.float64) if copy else np.asarray(values, dtype=np.float64)
@@ -684,7 +690,10 @@ def _detect_kind(column: pd.Series) -> str:
     )
 
 
-def _make_handler(column: pd.Series, kind: str, why: str = "is forced continuous") -> ColumnHandler:
+def _make_handler(
+    column: pd.Series, kind: str, why: str = "is forced continuous", observe: bool = True
+) -> ColumnHandler:
+    """A handler for the column, fitted (``observe=False`` leaves the range to the caller)."""
     _check_supported(column)
     if kind == CONTINUOUS:
         handler = _continuous_class(column, why)()
@@ -692,7 +701,10 @@ def _make_handler(column: pd.Series, kind: str, why: str = "is forced continuous
         handler = CategoryDtypeHandler()
     else:
         handler = CategoricalHandler()
-    return handler.fit(column)
+    if observe:
+        return handler.fit(column)
+    handler._fit_meta(column)
+    return handler
 
 
 def _check_kind(kind, name) -> str:
@@ -910,13 +922,32 @@ class TableCodec:
         -------
         self : TableCodec
         """
+        self.fit_encode(X)
+        return self
+
+    def fit_encode(self, X, *, copy: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """``fit(X)`` then ``encode(X)``, encoding each column once.
+
+        Parameters
+        ----------
+        X : DataFrame or 2-D array of shape (n_samples, n_features)
+        copy : bool, default=True
+            False lets a float64 C-ordered array come back as itself instead
+            of a copy (for callers that only read the encoded values).
+
+        Returns
+        -------
+        continuous, categorical : ndarrays
+            As :meth:`encode` returns them.
+        """
         columns, frame_columns, array_dtype = self._split(X)
         n_rows = len(columns[0]) if columns else 0
         if not columns or n_rows == 0:
             raise ValueError(f"Cannot fit on an empty table: X has {n_rows} rows and {len(columns)} columns.")
         kinds = self._kinds(columns, frame_columns is not None)
         self.handlers = [
-            _make_handler(column, kind, why) for column, (kind, why) in zip(columns, kinds, strict=True)
+            _make_handler(column, kind, why, observe=False)
+            for column, (kind, why) in zip(columns, kinds, strict=True)
         ]
         self.feature_names = [column.name for column in columns]
         self.kinds = {handler.name: handler.kind for handler in self.handlers}
@@ -932,7 +963,12 @@ class TableCodec:
             else {}
         )
         self._array_dtype = array_dtype
-        return self
+        continuous, categorical = self._encode_columns(X, columns, copy=copy)
+        with np.errstate(invalid="ignore"):
+            low, high = np.fmin.reduce(continuous, axis=0), np.fmax.reduce(continuous, axis=0)
+        for handler, observed_min, observed_max in zip(self.continuous_handlers, low, high, strict=True):
+            handler.observed_min, handler.observed_max = float(observed_min), float(observed_max)
+        return continuous, categorical
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "handlers"):
@@ -974,10 +1010,30 @@ class TableCodec:
             raise ValueError(
                 f"X has {len(columns)} columns but the codec was fitted on {len(self.handlers)}."
             )
+        return self._encode_columns(X, columns)
+
+    def _encode_columns(
+        self, X, columns: list[pd.Series], copy: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
         n_rows = len(columns[0])
+        if self._is_numeric_array():
+            # A plain numeric array: one C-ordered float copy, not a column at a time.
+            continuous = (np.array if copy else np.asarray)(X, dtype=np.float64, order="C")
+            if np.isinf(continuous).any():
+                first = int(np.flatnonzero(np.isinf(continuous).any(axis=0))[0])
+                self.handlers[first]._encode(columns[first])  # raises, naming the column
+            return continuous, np.empty((n_rows, 0), dtype=np.int64)
         continuous = [self.handlers[k]._encode(columns[k]) for k in self.continuous_indices]
         categorical = [self.handlers[k]._encode(columns[k]) for k in self.categorical_indices]
         return _stacked(continuous, n_rows, np.float64), _stacked(categorical, n_rows, np.int64)
+
+    def _is_numeric_array(self) -> bool:
+        """Fitted on a numeric ndarray whose columns are all plain numbers."""
+        return (
+            self._array_dtype is not None
+            and self._array_dtype.kind in "fiu"
+            and all(type(handler) in (FloatHandler, IntegerHandler) for handler in self.handlers)
+        )
 
     def decode(self, continuous: np.ndarray, categorical: np.ndarray):
         """Build a table of the fitted container, labels and dtypes from encoded arrays.

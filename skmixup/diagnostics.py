@@ -100,8 +100,8 @@ def compare_structure(real, synthetic, *, categorical_features="auto", column_ki
     >>> bool(np.allclose(ratios, 2 / 3, atol=0.02)), bool(np.allclose(ratios, 1, atol=0.02))
     (True, False)
     """
-    codec = TableCodec(categorical_features, column_kinds).fit(real)
-    real_continuous, real_codes = codec.encode(real)
+    codec = TableCodec(categorical_features, column_kinds)
+    real_continuous, real_codes = codec.fit_encode(real)
     synthetic_continuous, synthetic_codes = codec.encode(synthetic)
     continuous_names = [h.name for h in codec.continuous_handlers]
     real_frame = pd.DataFrame(real_continuous, columns=continuous_names)

@@ -226,8 +226,8 @@ class StructurePreservingMixup(BaseOverSampler):
 
     def _fit(self, X, y, binarized_target: bool = False):
         X = self._validate_table(X)
-        self._codec = TableCodec(self.categorical_features, self.column_kinds).fit(X)
-        self._continuous, self._categorical = self._codec.encode(X)
+        self._codec = TableCodec(self.categorical_features, self.column_kinds)
+        self._continuous, self._categorical = self._codec.fit_encode(X, copy=False)  # only ever read
         self.column_kinds_ = dict(self._codec.kinds)
         self.continuous_features_ = np.asarray(self._codec.continuous_indices, dtype=np.int64)
         self.categorical_features_ = np.asarray(self._codec.categorical_indices, dtype=np.int64)
