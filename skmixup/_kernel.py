@@ -11,6 +11,8 @@ import numpy as np
 
 __all__ = ["draw_pairs", "mix"]
 
+_BLOCK_BYTES = 1 << 23
+
 
 def draw_pairs(
     n_samples: int,
@@ -98,31 +100,47 @@ def mix(
     continuous_out : ndarray of shape (m, p_cont), float64
     categorical_out : ndarray of shape (m, p_cat), int64
     """
-    continuous_weights = _as_columns(continuous_weights)
-    continuous_keep = _as_columns(continuous_keep)
-    # np.take gathers rows about twice as fast as fancy indexing.
-    x_second = np.take(continuous, second, axis=0)
-    # Mixed in place in the first parent's copy, as x_second + W (x_first -
-    # x_second): the kernel's peak memory is two blocks of the output's size.
-    mixed = np.take(continuous, first, axis=0)
-    if np.isnan(continuous).any():
-        kept_missing = np.where(continuous_keep, np.isnan(mixed), np.isnan(x_second))
-        kept = np.where(continuous_keep, mixed, x_second)
-    else:
-        kept_missing = None
-    mixed -= x_second
-    mixed *= continuous_weights
-    mixed += x_second
-    if kept_missing is not None:
-        # A NaN from either parent has reached `mixed`; put the kept
-        # parent's value back wherever that parent is present.
-        mixed = np.where(np.isnan(mixed) & ~kept_missing, kept, mixed)
-    codes = np.where(
-        _as_columns(categorical_keep),
-        np.take(categorical, first, axis=0),
-        np.take(categorical, second, axis=0),
-    )
+    n_samples = len(first)
+    mixed = np.empty((n_samples, continuous.shape[1]))
+    codes = np.empty((n_samples, categorical.shape[1]), dtype=categorical.dtype)
+    has_missing = bool(np.isnan(continuous).any())
+    # Blocks of rows keep the temporaries at a few MiB, whatever the table's
+    # size, so the peak memory is the output plus a constant; within a block
+    # everything is one vectorised operation over rows and columns.
+    rows = max(1024, _BLOCK_BYTES // (8 * max(continuous.shape[1], categorical.shape[1], 1)))
+    for start in range(0, n_samples, rows):
+        block = slice(start, start + rows)
+        _mix_continuous_block(
+            continuous,
+            first[block],
+            second[block],
+            _as_columns(continuous_weights[block]),
+            _as_columns(continuous_keep[block]),
+            has_missing,
+            out=mixed[block],
+        )
+        keep = _as_columns(categorical_keep[block])
+        np.take(categorical, first[block], axis=0, out=codes[block])
+        np.copyto(codes[block], np.take(categorical, second[block], axis=0), where=~keep)
     return mixed, codes
+
+
+def _mix_continuous_block(continuous, first, second, weights, keep, has_missing, out):
+    """``W·x_first + (1 - W)·x_second`` for one block of rows, written into ``out``."""
+    # np.take gathers rows about twice as fast as fancy indexing; the mix is
+    # done in place as x_second + W (x_first - x_second).
+    np.take(continuous, first, axis=0, out=out)
+    x_second = np.take(continuous, second, axis=0)
+    if has_missing:
+        kept_missing = np.where(keep, np.isnan(out), np.isnan(x_second))
+        kept = np.where(keep, out, x_second)
+    out -= x_second
+    out *= weights
+    out += x_second
+    if has_missing:
+        # A NaN from either parent has reached `out`; put the kept parent's
+        # value back wherever that parent is present.
+        np.copyto(out, kept, where=np.isnan(out) & ~kept_missing)
 
 
 def _as_columns(values: np.ndarray) -> np.ndarray:

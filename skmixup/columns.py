@@ -108,6 +108,7 @@ KINDS = (CONTINUOUS, CATEGORICAL)
 _INT64 = np.iinfo(np.int64)
 _NAT = _INT64.min  # the int64 that numpy and pandas use for NaT
 _OBJECT_NUMBERS = frozenset({"integer", "floating", "mixed-integer-float"})
+_DECODE_GROUP = 4  # columns transposed together when decoding
 _OBJECT_LABELS = frozenset({"string", "bytes", "boolean", "empty"})
 
 
@@ -1068,10 +1069,13 @@ class TableCodec:
             (self.continuous_indices, continuous),
             (self.categorical_indices, categorical),
         ):
-            rows = _transposed(block)  # a fresh contiguous row per column, which decoding may keep
-            for k, position in enumerate(indices):
-                handler = self.handlers[position]
-                decoded[position] = handler._decode(handler._prepare(rows[k], copy=False))
+            # A fresh contiguous row per column, which decoding may keep; a few
+            # columns at a time, so the copy never holds the whole block.
+            for group in range(0, len(indices), _DECODE_GROUP):
+                rows = _transposed(block[:, group : group + _DECODE_GROUP])
+                for k, position in enumerate(indices[group : group + _DECODE_GROUP]):
+                    handler = self.handlers[position]
+                    decoded[position] = handler._decode(handler._prepare(rows[k], copy=False))
         if self._frame_columns is None:
             rows = np.empty((len(decoded), len(continuous)), dtype=self._array_dtype)
             for k, column in enumerate(decoded):

@@ -1,0 +1,65 @@
+"""The mixing kernel against a direct, row-by-row reading of its definition."""
+
+import numpy as np
+import pytest
+
+from skmixup import _kernel
+from skmixup._kernel import draw_pairs, mix
+
+
+def reference_mix(continuous, categorical, first, second, weights, keep_cont, keep_cat):
+    """The definition, one synthetic row and one column at a time."""
+    m = len(first)
+    mixed = np.empty((m, continuous.shape[1]))
+    codes = np.empty((m, categorical.shape[1]), dtype=np.int64)
+    for r in range(m):
+        for c in range(continuous.shape[1]):
+            w = weights[r] if weights.ndim == 1 else weights[r, c]
+            k = keep_cont[r] if keep_cont.ndim == 1 else keep_cont[r, c]
+            a, b = continuous[first[r], c], continuous[second[r], c]
+            kept, other = (a, b) if k else (b, a)
+            mixed[r, c] = np.nan if np.isnan(kept) else kept if np.isnan(other) else w * a + (1 - w) * b
+        for c in range(categorical.shape[1]):
+            k = keep_cat[r] if keep_cat.ndim == 1 else keep_cat[r, c]
+            codes[r, c] = categorical[first[r], c] if k else categorical[second[r], c]
+    return mixed, codes
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_mix_matches_the_definition_across_blocks(monkeypatch, shared):
+    monkeypatch.setattr(_kernel, "_BLOCK_BYTES", 8 * 3 * 1024 // 4)  # blocks of 1024 rows
+    rng = np.random.RandomState(0)
+    continuous = rng.normal(size=(50, 3))
+    continuous[rng.rand(50, 3) < 0.2] = np.nan
+    categorical = rng.randint(-1, 4, size=(50, 2))
+    m = 2500  # three blocks, the last one partial
+    first, second = rng.randint(50, size=m), rng.randint(50, size=m)
+    shape_cont, shape_cat = ((m,), (m,)) if shared else ((m, 3), (m, 2))
+    weights = rng.uniform(-0.3, 1.3, size=shape_cont)
+    keep_cont = rng.rand(*shape_cont) < 0.5
+    keep_cat = keep_cont if shared else rng.rand(*shape_cat) < 0.5
+    got = mix(continuous, categorical, first, second, weights, keep_cont, keep_cat)
+    expected = reference_mix(continuous, categorical, first, second, weights, keep_cont, keep_cat)
+    np.testing.assert_allclose(got[0], expected[0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(got[1], expected[1])
+
+
+def test_pairs_stay_within_their_stratum():
+    rng = np.random.RandomState(0)
+    groups = rng.randint(0, 4, size=200)
+    first, second = draw_pairs(10_000, 200, rng, groups)
+    np.testing.assert_array_equal(groups[first], groups[second])
+    assigned = np.repeat([3, 1], 5000)
+    first, second = draw_pairs(10_000, 200, rng, groups, assigned)
+    np.testing.assert_array_equal(groups[first], assigned)
+    np.testing.assert_array_equal(groups[second], assigned)
+
+
+def test_pairs_are_uniform_over_the_rows():
+    rng = np.random.RandomState(1)
+    groups = np.array([0] * 30 + [1] * 10)
+    first, second = draw_pairs(400_000, 40, rng, groups, np.ones(400_000, dtype=np.int64))
+    counts = np.bincount(second, minlength=40)[30:]
+    expected = 400_000 / 10
+    assert counts.sum() == 400_000
+    assert np.abs(counts - expected).max() < 5 * np.sqrt(expected)  # binomial tolerance
