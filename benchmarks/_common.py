@@ -44,13 +44,18 @@ COLOURS = {
 }
 
 
-def parse_args(doc: str) -> argparse.Namespace:
-    """``--quick`` (a smoke run, minutes → seconds) and ``--out`` (output directory)."""
+def parse_args(doc: str, extra=None) -> argparse.Namespace:
+    """``--quick`` (a smoke run, minutes → seconds) and ``--out`` (output directory).
+
+    ``extra``, if given, is called with the parser to add a study's own options.
+    """
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small, fast run to check the script")
     parser.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help=f"output directory (default: {DEFAULT_OUT})"
     )
+    if extra is not None:
+        extra(parser)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     return args

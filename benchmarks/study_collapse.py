@@ -48,10 +48,34 @@ covariance), 0.42 on the real training set: how much the pixels still say
 about the labels.  It also reports the median pixel kurtosis, which grows
 under repeated EpBeta synthesis (``_common.kurtosis_map``).  The CSV has
 every round; ``--quick`` runs 2 seeds and 10 rounds.
+
+Options to separate finite-sample drift from the mechanisms of mixup:
+
+- ``--size-factor K`` (default 1): every round synthesises K × 1,257 rows,
+  round 1 from the real 1,257 rows and each later round from the previous
+  round's K × 1,257 synthetic rows.  Each round is a fresh finite resample of
+  the previous one (a bootstrap of a bootstrap), so class means and
+  covariances random-walk from round to round whatever the weights; K times
+  larger rounds divide the variance of each step of that walk by about K and
+  leave the per-round effects of the weights (f, u, kurtosis growth) unchanged.
+- ``--bootstrap-control``: adds ``Bootstrap (δ=0)``, i.e.
+  ``EpBeta(delta=0)`` (W = 1: rows resampled with replacement, no mixing at
+  all), with stratified labels, at the chosen size and, when K > 1, also at
+  1,257 rows per round (``Bootstrap (δ=0), 1,257 rows``).  Any accuracy it
+  loses is drift.  The script also prints how many distinct real rows the
+  control's table still holds at each reported round.
+- ``--modes`` restricts the label modes; ``--out-name STEM`` writes
+  ``STEM.png`` and ``STEM.csv`` instead of ``collapse.*``.
+
+The larger run shown in the documentation is::
+
+    python benchmarks/study_collapse.py --size-factor 10 --bootstrap-control --out-name collapse_large
 """
 
 from __future__ import annotations
 
+import sys
+import time
 import warnings
 
 import matplotlib.pyplot as plt
@@ -67,11 +91,49 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skmixup import StructurePreservingMixup
+from skmixup import EpBeta, StructurePreservingMixup
 
 MODES = ("soft", "joint", "stratified", "soft, scores carried")
 REPORT_ROUNDS = (0, 5, 10, 15, 20, 25)
 N_CLASSES = 10
+BOOTSTRAP = "Bootstrap (δ=0)"
+BOOTSTRAP_SMALL = "Bootstrap (δ=0), 1,257 rows"
+BOOTSTRAPS = (BOOTSTRAP, BOOTSTRAP_SMALL)
+LAWS = {**WEIGHT_LAWS, BOOTSTRAP: lambda: EpBeta(delta=0), BOOTSTRAP_SMALL: lambda: EpBeta(delta=0)}
+LINE_STYLES = {
+    **{name: (COLOURS[name], "-") for name in WEIGHT_LAWS},
+    BOOTSTRAP: ("tab:green", "-"),
+    BOOTSTRAP_SMALL: ("tab:green", "--"),
+}
+
+
+def add_options(parser) -> None:
+    parser.add_argument(
+        "--size-factor",
+        type=int,
+        default=1,
+        metavar="K",
+        help="synthesise K × 1,257 rows per round (default 1: the size of the real training set)",
+    )
+    parser.add_argument(
+        "--bootstrap-control",
+        action="store_true",
+        help="add EpBeta(delta=0) (plain bootstrap, no mixing) with stratified labels, at K and at 1",
+    )
+    parser.add_argument(
+        "--modes",
+        nargs="+",
+        choices=MODES,
+        default=list(MODES),
+        metavar="MODE",
+        help=f"label modes to run (default: all of {', '.join(repr(m) for m in MODES)})",
+    )
+    parser.add_argument(
+        "--out-name",
+        default="collapse",
+        metavar="STEM",
+        help="write STEM.png and STEM.csv (default: collapse)",
+    )
 
 
 def classifier():
@@ -86,9 +148,8 @@ def eta_squared(X: np.ndarray, y: np.ndarray) -> float:
     return float(between / total) if total > 0 else float("nan")
 
 
-def resynthesise(X, y, scores, weights, mode: str, random_state: int):
-    """One round: a synthetic table the size of X from (X, y) or (X, scores)."""
-    n = len(X)
+def resynthesise(X, y, scores, weights, mode: str, random_state: int, n: int):
+    """One round: a synthetic table of n rows from (X, y) or (X, scores)."""
     if mode == "soft, scores carried":
         mixup = StructurePreservingMixup(weights=weights, random_state=random_state)
         table = mixup.fit(np.hstack([X, scores])).sample(n)
@@ -101,18 +162,21 @@ def resynthesise(X, y, scores, weights, mode: str, random_state: int):
     return X_new, np.asarray(y_new), None
 
 
-def run_chain(data, weights_name, mode, seed, n_rounds):
+def run_chain(data, weights_name, mode, seed, n_rounds, size_factor=1):
     X_train, y_train, X_test, y_test = data
+    n_rows = size_factor * len(X_train)
     varying = X_train.var(axis=0) > 0
     real_variance = X_train.var(axis=0)[varying]
     X, y, scores = X_train, y_train, np.eye(N_CLASSES)[y_train]
-    weights = WEIGHT_LAWS[weights_name]()
+    weights = LAWS[weights_name]()
     f = weights.variance_factor()
     eta2_real = eta_squared(X_train, y_train)
     rows = []
     for round_ in range(n_rounds + 1):
         if round_ > 0:
-            X, y, scores = resynthesise(X, y, scores, weights, mode, random_state=seed * 1000 + round_)
+            X, y, scores = resynthesise(
+                X, y, scores, weights, mode, random_state=seed * 1000 + round_, n=n_rows
+            )
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
             # Labels can collapse to a single class (soft scores carried with Uniform
@@ -137,13 +201,18 @@ def run_chain(data, weights_name, mode, seed, n_rounds):
                 "pixel_kurtosis_median": float(np.nanmedian(kurtosis(X[:, varying], axis=0, fisher=False))),
                 "n_classes_present": len(np.unique(y)),
                 "convergence_warnings": sum(issubclass(w.category, ConvergenceWarning) for w in caught),
+                # Bootstrap control only: how many distinct real rows the table still holds.
+                "distinct_rows": len(np.unique(X, axis=0)) if weights_name in BOOTSTRAPS else np.nan,
             }
         )
     return rows
 
 
 def main() -> None:
-    args = parse_args(__doc__)
+    args = parse_args(__doc__, add_options)
+    if args.size_factor < 1:
+        raise SystemExit("--size-factor must be an integer >= 1")
+    size = args.size_factor
     seeds = (0, 1) if args.quick else (0, 1, 2, 3, 4)
     n_rounds = 10 if args.quick else 25
     report_rounds = [r for r in REPORT_ROUNDS if r <= n_rounds]
@@ -155,19 +224,28 @@ def main() -> None:
         data = (X_train, y_train, X_test, y_test)
         print(
             f"digits: {len(X_train)} training / {len(X_test)} test rows, {X_all.shape[1]} pixels; "
-            f"{len(seeds)} seeds, {n_rounds} rounds"
+            f"{len(seeds)} seeds, {n_rounds} rounds of {size * len(X_train)} rows"
+            + (f" ({size} × the real training set)" if size > 1 else "")
         )
+        chains = [(mode, name, size) for mode in MODES if mode in args.modes for name in WEIGHT_LAWS]
+        if args.bootstrap_control:
+            chains.append(("stratified", BOOTSTRAP, size))
+            if size > 1:
+                chains.append(("stratified", BOOTSTRAP_SMALL, 1))
         rows = []
-        for mode in MODES:
-            for name in WEIGHT_LAWS:
-                for seed in seeds:
-                    rows.extend(run_chain(data, name, mode, seed, n_rounds))
+        for mode, name, chain_size in chains:
+            start = time.perf_counter()
+            for seed in seeds:
+                rows.extend(run_chain(data, name, mode, seed, n_rounds, chain_size))
+            print(f"#   {mode}, {name}: {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
         runs = pd.DataFrame(rows)
+        modes = [mode for mode in MODES if mode in set(runs.label_mixing)]
 
-        soft = runs[runs.label_mixing == "soft"].reset_index(drop=True)
-        joint = runs[runs.label_mixing == "joint"].reset_index(drop=True)
-        identical = np.array_equal(soft.accuracy, joint.accuracy) and np.allclose(soft.eta2, joint.eta2)
-        print(f"soft (argmax carried) reproduces joint exactly at every round and seed: {identical}")
+        if {"soft", "joint"} <= set(modes):
+            soft = runs[runs.label_mixing == "soft"].reset_index(drop=True)
+            joint = runs[runs.label_mixing == "joint"].reset_index(drop=True)
+            identical = np.array_equal(soft.accuracy, joint.accuracy) and np.allclose(soft.eta2, joint.eta2)
+            print(f"soft (argmax carried) reproduces joint exactly at every round and seed: {identical}")
         print(f"ConvergenceWarnings from LogisticRegression: {int(runs.convergence_warnings.sum())}")
 
         keys = ["label_mixing", "weights", "round"]
@@ -211,16 +289,26 @@ def main() -> None:
         )
         with pd.option_context("display.width", 250, "display.max_columns", 20):
             print(printed.to_string())
+        if args.bootstrap_control:
+            control = runs[runs.weights.isin(BOOTSTRAPS) & runs["round"].isin(report_rounds)]
+            distinct = control.groupby(["weights", "round"], sort=False).distinct_rows.mean().unstack()
+            print(
+                "\nBootstrap control: distinct rows left (= distinct real training rows, of "
+                f"{len(X_train)}), mean over seeds; each round loses some, like genetic drift:"
+            )
+            print(distinct.rename(columns=lambda r: f"r{r}").round(0).astype(int).to_string())
 
         # ---------------------------------------------------------- figure
+        sorted_table = table.sort_index()  # fast .loc; the CSV keeps the run order
         fig, axes = plt.subplots(
-            3, len(MODES), figsize=(18, 11.5), sharex=True, sharey="row", layout="constrained"
+            3, len(modes), figsize=(4.5 * len(modes), 11.5), sharex=True, sharey="row", layout="constrained"
         )
-        for col, mode in enumerate(MODES):
-            for name in WEIGHT_LAWS:
-                part = table.loc[(mode, name)]
+        axes = axes.reshape(3, len(modes))
+        for col, mode in enumerate(modes):
+            for name in runs.loc[runs.label_mixing == mode, "weights"].unique():
+                part = sorted_table.loc[(mode, name)]
                 rounds = part.index.to_numpy()
-                colour = COLOURS[name]
+                colour, style = LINE_STYLES[name]
                 for row, (column, sd) in enumerate(
                     [
                         ("accuracy_mean", "accuracy_sd"),
@@ -231,7 +319,7 @@ def main() -> None:
                     ax = axes[row, col]
                     mean = part[column].to_numpy()
                     spread = np.nan_to_num(part[sd].to_numpy())
-                    ax.plot(rounds, mean, color=colour, lw=2, label=name)
+                    ax.plot(rounds, mean, color=colour, lw=2, ls=style, label=name)
                     ax.fill_between(rounds, mean - spread, mean + spread, color=colour, alpha=0.2, lw=0)
                     if row == 1:
                         ax.plot(rounds, part["variance_ratio_theory"], color=colour, lw=1, ls=":")
@@ -250,12 +338,15 @@ def main() -> None:
         axes[1, 0].set_ylabel("mean pixel variance / real\n(dotted: theory)", fontsize=11)
         axes[2, 0].set_ylabel("η² (between-class share\nof pixel variance)", fontsize=11)
         axes[2, 0].legend(loc="upper right", fontsize=10)
+        if args.bootstrap_control:
+            axes[0, modes.index("stratified")].legend(loc="lower left", fontsize=9)
+        rows_per_round = f"{len(X_train)} rows" if size == 1 else f"{size} × {len(X_train)} rows per round"
         fig.suptitle(
-            f"Repeated mixup resynthesis of the digits training set ({len(X_train)} rows), "
+            f"Repeated mixup resynthesis of the digits training set ({rows_per_round}), "
             f"logistic regression tested on real held-out digits; mean over {len(seeds)} seeds",
             fontsize=13,
         )
-        save(fig, table, args.out, "collapse")
+        save(fig, table, args.out, args.out_name)
 
 
 if __name__ == "__main__":
