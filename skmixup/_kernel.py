@@ -75,6 +75,8 @@ def mix(
     continuous_weights: np.ndarray,
     continuous_keep: np.ndarray,
     categorical_keep: np.ndarray,
+    order: str = "C",
+    has_missing: bool | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mix parent rows into synthetic rows.
 
@@ -94,6 +96,10 @@ def mix(
     continuous_keep, categorical_keep : ndarrays of shape (m,) or (m, p) of bool
         Whether the first parent is the kept one (its category, its
         missingness); shared by all columns or one per column.
+    order : {"C", "F"}, default="C"
+        Memory layout of the outputs ("F" gives contiguous columns).
+    has_missing : bool or None, default=None
+        Whether ``continuous`` holds NaN, if the caller knows (None checks).
 
     Returns
     -------
@@ -101,9 +107,10 @@ def mix(
     categorical_out : ndarray of shape (m, p_cat), int64
     """
     n_samples = len(first)
-    mixed = np.empty((n_samples, continuous.shape[1]))
-    codes = np.empty((n_samples, categorical.shape[1]), dtype=categorical.dtype)
-    has_missing = bool(np.isnan(continuous).any())
+    mixed = np.empty((n_samples, continuous.shape[1]), order=order)
+    codes = np.empty((n_samples, categorical.shape[1]), dtype=categorical.dtype, order=order)
+    if has_missing is None:
+        has_missing = bool(np.isnan(continuous).any())
     # Blocks of rows keep the temporaries at a few MiB, whatever the table's
     # size, so the peak memory is the output plus a constant; within a block
     # everything is one vectorised operation over rows and columns.

@@ -1028,6 +1028,12 @@ class TableCodec:
         categorical = [self.handlers[k]._encode(columns[k]) for k in self.categorical_indices]
         return _stacked(continuous, n_rows, np.float64), _stacked(categorical, n_rows, np.int64)
 
+    @property
+    def decode_order(self) -> str:
+        """The memory layout ("C" or "F") that :meth:`decode` turns into a table fastest."""
+        self._check_fitted()
+        return "C" if self._frame_columns is None else "F"
+
     def _is_numeric_array(self) -> bool:
         """Fitted on a numeric ndarray whose columns are all plain numbers."""
         return (
@@ -1036,7 +1042,7 @@ class TableCodec:
             and all(type(handler) in (FloatHandler, IntegerHandler) for handler in self.handlers)
         )
 
-    def decode(self, continuous: np.ndarray, categorical: np.ndarray):
+    def decode(self, continuous: np.ndarray, categorical: np.ndarray, *, copy: bool = True):
         """Build a table of the fitted container, labels and dtypes from encoded arrays.
 
         Parameters
@@ -1046,6 +1052,10 @@ class TableCodec:
         categorical : ndarray of int, shape (n_samples, n_categorical)
             Codes, ``-1`` for missing.  ``None`` is accepted when there is
             no categorical column (and likewise for ``continuous``).
+        copy : bool, default=True
+            False lets the result share memory with ``continuous`` where the
+            dtype allows (a caller that hands over arrays it will not touch
+            again, in the layout of :attr:`decode_order`, saves a copy).
 
         Returns
         -------
@@ -1063,12 +1073,18 @@ class TableCodec:
                 "they must describe the same rows."
             )
         if self._array_dtype == np.float64 and all(type(h) is FloatHandler for h in self.handlers):
-            return np.array(continuous, dtype=np.float64, order="C")  # a plain float table: a copy
+            return (np.array if copy else np.asarray)(continuous, dtype=np.float64, order="C")
         decoded = [None] * len(self.handlers)
         for indices, block in (
             (self.continuous_indices, continuous),
             (self.categorical_indices, categorical),
         ):
+            if not copy and block.flags.f_contiguous:
+                # Each column is contiguous already; decoding may keep it.
+                for k, position in enumerate(indices):
+                    handler = self.handlers[position]
+                    decoded[position] = handler._decode(handler._prepare(block[:, k], copy=False))
+                continue
             # A fresh contiguous row per column, which decoding may keep; a few
             # columns at a time, so the copy never holds the whole block.
             for group in range(0, len(indices), _DECODE_GROUP):

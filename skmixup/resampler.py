@@ -228,6 +228,7 @@ class StructurePreservingMixup(BaseOverSampler):
         X = self._validate_table(X)
         self._codec = TableCodec(self.categorical_features, self.column_kinds)
         self._continuous, self._categorical = self._codec.fit_encode(X, copy=False)  # only ever read
+        self._has_missing = bool(np.isnan(self._continuous).any())
         self.column_kinds_ = dict(self._codec.kinds)
         self.continuous_features_ = np.asarray(self._codec.continuous_indices, dtype=np.int64)
         self.categorical_features_ = np.asarray(self._codec.categorical_indices, dtype=np.int64)
@@ -372,7 +373,15 @@ class StructurePreservingMixup(BaseOverSampler):
             continuous_weights = weights[:, :n_continuous]
             continuous_keep, categorical_keep = keep[:, :n_continuous], keep[:, n_continuous:]
         mixed, codes = mix(
-            continuous, categorical, first, second, continuous_weights, continuous_keep, categorical_keep
+            continuous,
+            categorical,
+            first,
+            second,
+            continuous_weights,
+            continuous_keep,
+            categorical_keep,
+            order=self._codec.decode_order,
+            has_missing=self._has_missing,  # targets are complete
         )
         if self._clip_bounds is not None:
             table = mixed[:, : self._continuous.shape[1]]
@@ -381,7 +390,8 @@ class StructurePreservingMixup(BaseOverSampler):
 
     def _decode(self, mixed, codes):
         """Encoded synthetic rows as a table of the fitted container and dtypes."""
-        return self._codec.decode(np.ascontiguousarray(mixed[:, : self._continuous.shape[1]]), codes)
+        # The mixed arrays are ours alone: the table may keep them instead of a copy.
+        return self._codec.decode(mixed[:, : self._continuous.shape[1]], codes, copy=False)
 
     def _as_input_container(self, table):
         return table.tolist() if self._returns_list else table

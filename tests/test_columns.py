@@ -660,3 +660,15 @@ def test_sparse_columns_round_trip_with_their_sparse_dtype():
     codec = TableCodec().fit(frame)
     assert codec.kinds == {"dense": CONTINUOUS, "sparse": CONTINUOUS, "sparse_int": CONTINUOUS}
     pd.testing.assert_frame_equal(codec.decode(*codec.encode(frame)), frame)
+
+
+def test_decode_without_copy_keeps_fortran_columns():
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [4.0, 5.0, 6.0], "c": ["a", "b", "a"]})
+    codec = TableCodec().fit(frame)
+    assert codec.decode_order == "F"
+    continuous, codes = codec.encode(frame)
+    continuous, codes = np.asfortranarray(continuous), np.asfortranarray(codes)
+    decoded = codec.decode(continuous, codes, copy=False)
+    pd.testing.assert_frame_equal(decoded, frame)
+    copied = codec.decode(continuous, codes)
+    assert not np.shares_memory(copied["x"].to_numpy(), continuous)

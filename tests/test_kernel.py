@@ -25,8 +25,9 @@ def reference_mix(continuous, categorical, first, second, weights, keep_cont, ke
     return mixed, codes
 
 
+@pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("shared", [True, False])
-def test_mix_matches_the_definition_across_blocks(monkeypatch, shared):
+def test_mix_matches_the_definition_across_blocks(monkeypatch, shared, order):
     monkeypatch.setattr(_kernel, "_BLOCK_BYTES", 8 * 3 * 1024 // 4)  # blocks of 1024 rows
     rng = np.random.RandomState(0)
     continuous = rng.normal(size=(50, 3))
@@ -38,7 +39,8 @@ def test_mix_matches_the_definition_across_blocks(monkeypatch, shared):
     weights = rng.uniform(-0.3, 1.3, size=shape_cont)
     keep_cont = rng.rand(*shape_cont) < 0.5
     keep_cat = keep_cont if shared else rng.rand(*shape_cat) < 0.5
-    got = mix(continuous, categorical, first, second, weights, keep_cont, keep_cat)
+    got = mix(continuous, categorical, first, second, weights, keep_cont, keep_cat, order=order)
+    assert got[0].flags[f"{order}_CONTIGUOUS"] and got[1].flags[f"{order}_CONTIGUOUS"]
     expected = reference_mix(continuous, categorical, first, second, weights, keep_cont, keep_cat)
     np.testing.assert_allclose(got[0], expected[0], rtol=1e-12, atol=1e-12)
     np.testing.assert_array_equal(got[1], expected[1])
