@@ -224,7 +224,7 @@ class StructurePreservingMixup(BaseOverSampler):
         """
         return self._fit(X, y)
 
-    def _fit(self, X, y, binarized_target: bool = False):
+    def _fit(self, X, y):
         X = self._validate_table(X)
         self._codec = TableCodec(self.categorical_features, self.column_kinds)
         self._continuous, self._categorical = self._codec.fit_encode(X, copy=False)  # only ever read
@@ -235,7 +235,7 @@ class StructurePreservingMixup(BaseOverSampler):
         self.weights_ = check_weights(clone(self.weights, safe=False))
         self.cut_point_ = self._resolve_cut_point()
         self._clip_bounds = self._resolve_clip()
-        self._fit_target(y, len(self._continuous), binarized_target)
+        self._fit_target(y, len(self._continuous))
         return self
 
     def _validate_table(self, X):
@@ -309,7 +309,7 @@ class StructurePreservingMixup(BaseOverSampler):
                 raise ValueError(f"The 'clip' bounds of column {column!r} must satisfy low <= high.")
         return low, high
 
-    def _fit_target(self, y, n_rows: int, binarized_target: bool) -> None:
+    def _fit_target(self, y, n_rows: int) -> None:
         self._target_kind = None
         if y is None:
             return
@@ -334,10 +334,8 @@ class StructurePreservingMixup(BaseOverSampler):
             return
         self._target_kind = CATEGORICAL
         self.classes_, self._target = np.unique(y_values, return_inverse=True)
-        if not binarized_target:
-            self.sampling_strategy_ = check_sampling_strategy(
-                self.sampling_strategy, y_values, self._sampling_type
-            )
+        strategy, sampling_type = self.sampling_strategy, self._sampling_type
+        self.sampling_strategy_ = check_sampling_strategy(strategy, y_values, sampling_type)
 
     # --------------------------------------------------------------- mixing
 
@@ -443,17 +441,7 @@ class StructurePreservingMixup(BaseOverSampler):
         return self._as_input_container(self._decode(mixed, codes)), y_new
 
     def _restore_target(self, values):
-        like = self._target_like
-        if isinstance(like, pd.Series):
-            restored = pd.Series(values, name=like.name)
-            return restored.astype(like.dtype) if self._target_kind == CATEGORICAL else restored
-        if isinstance(like, pd.DataFrame):
-            return pd.DataFrame({like.columns[0]: values}).astype(like.dtypes.iloc[0])
-        dtype = np.asarray(like).dtype
-        if self._target_kind == CONTINUOUS and dtype.kind in "iu":
-            values = np.rint(values)
-        restored = np.asarray(values).astype(dtype, copy=False)
-        return restored.tolist() if isinstance(like, list) else restored
+        return _in_container_of(values, self._target_like)
 
     # -------------------------------------------------------- fit_resample
 
@@ -482,16 +470,14 @@ class StructurePreservingMixup(BaseOverSampler):
         check_classification_targets(y)
         y_like = y
         y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        X_resampled, y_resampled = self._fit_resample(X, y, binarized_target=binarize_y)
+        X_resampled, y_resampled = self._fit_resample(X, y)
         if binarize_y:
             y_resampled = label_binarize(y_resampled, classes=self.classes_)
         self._target_like = y_like
-        X_resampled = self._as_input_container(X_resampled)
-        return X_resampled, self._restore_resampled_target(y_resampled, y_like)
+        return self._as_input_container(X_resampled), self._restore_target(y_resampled)
 
-    def _fit_resample(self, X, y, binarized_target=False):
-        self._fit(X, y, binarized_target=binarized_target)
-        self.sampling_strategy_ = check_sampling_strategy(self.sampling_strategy, y, self._sampling_type)
+    def _fit_resample(self, X, y):
+        self._fit(X, y)
         class_code = {label: k for k, label in enumerate(self.classes_)}
         counts = np.bincount(self._target, minlength=len(self.classes_))
         for label, n_new in self.sampling_strategy_.items():
@@ -514,15 +500,6 @@ class StructurePreservingMixup(BaseOverSampler):
             X_resampled = np.concatenate([np.asarray(X, dtype=X_new.dtype), X_new])
         return X_resampled, np.concatenate([y, self.classes_[sample_groups]])
 
-    def _restore_resampled_target(self, y_resampled, like):
-        if isinstance(like, pd.Series):
-            return pd.Series(y_resampled, name=like.name).astype(like.dtype)
-        if isinstance(like, pd.DataFrame):
-            return pd.DataFrame(y_resampled, columns=like.columns).astype(like.dtypes)
-        if isinstance(like, list):
-            return y_resampled.tolist()
-        return y_resampled
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
@@ -530,3 +507,14 @@ class StructurePreservingMixup(BaseOverSampler):
         tags.input_tags.categorical = True
         tags.input_tags.sparse = False
         return tags
+
+
+def _in_container_of(values, like):
+    """``values`` in the container (Series, DataFrame, list, array) and dtype of ``like``."""
+    if isinstance(like, pd.Series):
+        return pd.Series(values, name=like.name).astype(like.dtype)
+    if isinstance(like, pd.DataFrame):
+        return pd.DataFrame(values, columns=like.columns).astype(like.dtypes)
+    if isinstance(like, list):
+        return np.asarray(values).tolist()
+    return np.asarray(values).astype(np.asarray(like).dtype, copy=False)

@@ -283,3 +283,15 @@ def test_sample_before_fit():
 def test_continuous_target_cannot_be_over_sampled():
     with pytest.raises(ValueError, match=r"[Uu]nknown label type|continuous"):
         StructurePreservingMixup().fit_resample(np.ones((4, 2)), [0.1, 0.2, 0.3, 0.4])
+
+
+def test_sample_returns_y_in_its_container_and_dtype():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 2))
+    y_reg = pd.Series(rng.normal(size=60).astype(np.float32), name="price")
+    _, y_new = StructurePreservingMixup(random_state=0).fit(X, y_reg).sample(10)
+    assert isinstance(y_new, pd.Series) and y_new.dtype == np.float32 and y_new.name == "price"
+    y_list = ["a"] * 30 + ["b"] * 30
+    for mode in ("stratified", "joint"):
+        _, y_new = StructurePreservingMixup(label_mixing=mode, random_state=0).fit(X, y_list).sample(10)
+        assert isinstance(y_new, list) and set(y_new) <= {"a", "b"}
