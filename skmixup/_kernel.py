@@ -48,7 +48,8 @@ def draw_pairs(
         second = random_state.randint(n_rows, size=n_samples)
         return first, second
     # Rows sorted by stratum: stratum g owns rows order[start[g] : start[g] + size[g]].
-    order = np.argsort(groups, kind="stable")
+    # Small integer codes sort by radix, in linear time.
+    order = np.argsort(groups.astype(np.min_scalar_type(groups.max()), copy=False), kind="stable")
     size = np.bincount(groups)
     start = np.concatenate(([0], np.cumsum(size)[:-1]))
     if sample_groups is None:

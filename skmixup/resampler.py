@@ -324,7 +324,7 @@ class StructurePreservingMixup(BaseOverSampler):
             )
         if len(y_values) != n_rows:
             raise ValueError(f"y has {len(y_values)} rows but X has {n_rows}; they must be equal.")
-        if pd.isna(pd.Series(y_values)).any():
+        if y_values.dtype.kind not in "biu" and pd.isna(pd.Series(y_values)).any():
             raise ValueError("y has missing values; a target must be complete.")
         if type_of_target(y_values) == "continuous":
             self._target_kind = CONTINUOUS
@@ -495,7 +495,7 @@ class StructurePreservingMixup(BaseOverSampler):
         mixed, codes, _ = self._mix(len(sample_groups), random_state, self._target, sample_groups)
         X_new = self._decode(mixed, codes)
         if isinstance(X, pd.DataFrame):
-            X_resampled = pd.concat([X.reset_index(drop=True), X_new], ignore_index=True)
+            X_resampled = pd.concat([X, X_new], ignore_index=True)
         else:
             X_resampled = np.concatenate([np.asarray(X, dtype=X_new.dtype), X_new])
         return X_resampled, np.concatenate([y, self.classes_[sample_groups]])
