@@ -379,7 +379,7 @@ class ScipyWeights(WeightDistribution):
 
     Examples
     --------
-    >>> from scipy import integrate, stats
+    >>> from scipy import stats
     >>> from skmixup.weights import ScipyWeights
     >>> round(ScipyWeights(stats.uniform(0, 1)).variance_factor(), 4)
     0.6667
