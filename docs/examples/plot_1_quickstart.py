@@ -63,10 +63,11 @@ def ellipse(cov, radius=2.0, n=200):
 
 
 fig, axes = plt.subplots(1, 4, figsize=(13, 3.6), sharex=True, sharey=True)
+colours = ("tab:blue", "tab:orange", "tab:red")
 panels = {"real data": (X, "black")} | {
-    name: (synthetic[name], colour) for name, colour in zip(laws, ("tab:blue", "tab:orange", "tab:red"))
+    name: (synthetic[name], colour) for name, colour in zip(laws, colours, strict=True)
 }
-for ax, (name, (points, colour)) in zip(axes, panels.items()):
+for ax, (name, (points, colour)) in zip(axes, panels.items(), strict=True):
     ax.scatter(*points[:1000].T, s=3, alpha=0.35, color=colour)
     ax.plot(*ellipse(np.cov(points.T)).T, color=colour, lw=2)
     ax.plot(*ellipse(real_cov).T, color="black", lw=1, ls="--")

@@ -82,8 +82,16 @@ report.pairs[["covariance_real", "covariance_ratio", "correlation_real", "correl
 
 # %%
 # Per continuous column (datetimes are compared as offsets in nanoseconds):
-report.columns[["mean_real", "mean_synthetic", "standardized_mean_bias", "variance_ratio",
-                "missing_rate_real", "missing_rate_synthetic"]].round(3)
+report.columns[
+    [
+        "mean_real",
+        "mean_synthetic",
+        "standardized_mean_bias",
+        "variance_ratio",
+        "missing_rate_real",
+        "missing_rate_synthetic",
+    ]
+].round(3)
 
 # %%
 # Category shares, with missing as its own row:
@@ -94,7 +102,9 @@ report.categories.round(3)
 # ----------------------------------------------------
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
 for frame, label, colour in ((new_rows, "new rows", "tab:blue"), (real_churners, "real churners", "black")):
-    axes[0].scatter(frame["age"].astype(float), frame["monthly_charge"], s=6, alpha=0.6, color=colour, label=label)
+    axes[0].scatter(
+        frame["age"].astype(float), frame["monthly_charge"], s=6, alpha=0.6, color=colour, label=label
+    )
 axes[0].set_xlabel("age")
 axes[0].set_ylabel("monthly charge")
 axes[0].legend()

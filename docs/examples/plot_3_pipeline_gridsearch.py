@@ -84,7 +84,7 @@ ax.errorbar(
     label="EpBeta(δ, epsilon='auto')",
 )
 others = results[results["param_mixup__weights__delta"].isna()]
-for (_, row), colour in zip(others.iterrows(), ("tab:red", "tab:orange", "grey")):
+for (_, row), colour in zip(others.iterrows(), ("tab:red", "tab:orange", "grey"), strict=True):
     ax.axhline(row["mean_test_score"], color=colour, ls="--", label=row["candidate"])
 ax.set_xlabel("δ")
 ax.set_ylabel("balanced accuracy (5-fold CV)")

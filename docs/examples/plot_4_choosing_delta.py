@@ -59,9 +59,15 @@ deltas = np.array([0.0, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06])
 rows = []
 for delta in deltas:
     shift, distance, variance_ratio = measure(EpBeta(delta=delta, epsilon=0.3))
-    rows.append({"delta": delta, "shift of mean in c (sd)": shift,
-                 "theory": delta * (mu - mu_c) / sigma,
-                 "median distance to nearest real row": distance, "variance ratio": variance_ratio})
+    rows.append(
+        {
+            "delta": delta,
+            "shift of mean in c (sd)": shift,
+            "theory": delta * (mu - mu_c) / sigma,
+            "median distance to nearest real row": distance,
+            "variance ratio": variance_ratio,
+        }
+    )
 uniform = measure(Uniform())
 table = pd.DataFrame(rows)
 table.round(4)
@@ -71,8 +77,10 @@ table.round(4)
 # follows :math:`\delta(\mu - \mu_c)` and the distance to the nearest real row
 # grows.  For comparison, uniform weights have contamination
 # :math:`u = 0.25` and shrink the variance to 2/3:
-print(f"Uniform: shift {uniform[0]:.3f} sd (theory {0.25 * (mu - mu_c) / sigma:.3f}), "
-      f"distance {uniform[1]:.3f}, variance ratio {uniform[2]:.3f}")
+print(
+    f"Uniform: shift {uniform[0]:.3f} sd (theory {0.25 * (mu - mu_c) / sigma:.3f}), "
+    f"distance {uniform[1]:.3f}, variance ratio {uniform[2]:.3f}"
+)
 
 # %%
 # How far δ can go: :math:`\delta_{\max}(\varepsilon)`
@@ -91,7 +99,9 @@ for e in (0.1, 0.3, 0.5, 1.0):
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.9))
 axes[0].plot(table["delta"], table["theory"], color="grey", label="theory δ(μ - μ_c)/σ")
-axes[0].plot(table["delta"], table["shift of mean in c (sd)"], "o", color="tab:blue", label="EpBeta, measured")
+axes[0].plot(
+    table["delta"], table["shift of mean in c (sd)"], "o", color="tab:blue", label="EpBeta, measured"
+)
 axes[0].set_xlabel("δ")
 axes[0].set_ylabel("shift of the mean of x1 in group c (sd)")
 axes[0].set_title("fidelity: smaller is better")

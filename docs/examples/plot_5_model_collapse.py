@@ -36,7 +36,7 @@ laws = {
     "Beta(0.1, 0.1)": Beta(0.1, 0.1),
     "Uniform(0, 1)": Uniform(),
 }
-colours = dict(zip(laws, ("tab:blue", "tab:cyan", "tab:orange", "tab:red")))
+colours = dict(zip(laws, ("tab:blue", "tab:cyan", "tab:orange", "tab:red"), strict=True))
 
 
 def statistics(X_k, y_k):
