@@ -11,7 +11,7 @@ import numpy as np
 
 __all__ = ["draw_pairs", "mix"]
 
-_BLOCK_BYTES = 1 << 23
+_BLOCK_BYTES = 1 << 18
 
 
 def draw_pairs(
@@ -43,6 +43,8 @@ def draw_pairs(
     -------
     first, second : ndarrays of shape (n_samples,) of row indices
     """
+    if n_samples == 0:  # the strata may be empty too
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
     if groups is None:
         first = random_state.randint(n_rows, size=n_samples)
         second = random_state.randint(n_rows, size=n_samples)
@@ -78,6 +80,7 @@ def mix(
     categorical_keep: np.ndarray,
     order: str = "C",
     has_missing: bool | None = None,
+    out: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mix parent rows into synthetic rows.
 
@@ -90,7 +93,7 @@ def mix(
     Parameters
     ----------
     continuous : ndarray of shape (n_rows, p_cont), float64
-    categorical : ndarray of shape (n_rows, p_cat), int64, -1 for missing
+    categorical : ndarray of shape (n_rows, p_cat), int, -1 for missing
     first, second : ndarrays of shape (m,) of row indices
     continuous_weights : ndarray of shape (m,) or (m, p_cont)
         One weight per synthetic row shared by all columns, or one per column.
@@ -101,23 +104,38 @@ def mix(
         Memory layout of the outputs ("F" gives contiguous columns).
     has_missing : bool or None, default=None
         Whether ``continuous`` holds NaN, if the caller knows (None checks).
+    out : pair of ndarrays, default=None
+        Arrays of shapes (m, p_cont) and (m, p_cat) to write the results
+        into (their layout wins over ``order``); None allocates them.
 
     Returns
     -------
     continuous_out : ndarray of shape (m, p_cont), float64
-    categorical_out : ndarray of shape (m, p_cat), int64
+    categorical_out : ndarray of shape (m, p_cat), of ``categorical``'s dtype
     """
     n_samples = len(first)
-    mixed = np.empty((n_samples, continuous.shape[1]), order=order)
-    codes = np.empty((n_samples, categorical.shape[1]), dtype=categorical.dtype, order=order)
+    if out is None:
+        out = (
+            np.empty((n_samples, continuous.shape[1]), order=order),
+            np.empty((n_samples, categorical.shape[1]), dtype=categorical.dtype, order=order),
+        )
+    mixed, codes = out
     if has_missing is None:
         has_missing = bool(np.isnan(continuous).any())
-    # Blocks of rows keep the temporaries at a few MiB, whatever the table's
-    # size, so the peak memory is the output plus a constant; within a block
-    # everything is one vectorised operation over rows and columns.
-    rows = max(1024, _BLOCK_BYTES // (8 * max(continuous.shape[1], categorical.shape[1], 1)))
+    # Blocks of rows small enough to stay in cache: the temporaries take a
+    # few hundred KiB whatever the table's size, so the peak memory is the
+    # output plus a constant.  Within a block everything is one vectorised
+    # operation over rows and columns.
+    rows = max(256, _BLOCK_BYTES // (8 * max(continuous.shape[1], categorical.shape[1], 1)))
+    # A block is mixed in C order, where gathering whole rows is fast, then
+    # copied into a column-major output if that is what was asked for.
+    mixed_block = _row_major_scratch(mixed, rows)
+    codes_block = _row_major_scratch(codes, rows)
     for start in range(0, n_samples, rows):
         block = slice(start, start + rows)
+        size = len(first[block])
+        to_mixed = mixed[block] if mixed_block is None else mixed_block[:size]
+        to_codes = codes[block] if codes_block is None else codes_block[:size]
         _mix_continuous_block(
             continuous,
             first[block],
@@ -125,19 +143,32 @@ def mix(
             _as_columns(continuous_weights[block]),
             _as_columns(continuous_keep[block]),
             has_missing,
-            out=mixed[block],
+            out=to_mixed,
         )
         keep = _as_columns(categorical_keep[block])
-        np.take(categorical, first[block], axis=0, out=codes[block])
-        np.copyto(codes[block], np.take(categorical, second[block], axis=0), where=~keep)
+        # Indices are valid by construction; mode="clip" spares np.take the
+        # bounds check that makes it buffer the whole output.
+        np.take(categorical, first[block], axis=0, out=to_codes, mode="clip")
+        np.copyto(to_codes, np.take(categorical, second[block], axis=0), where=~keep)
+        if mixed_block is not None:
+            mixed[block] = to_mixed
+        if codes_block is not None:
+            codes[block] = to_codes
     return mixed, codes
+
+
+def _row_major_scratch(out: np.ndarray, rows: int) -> np.ndarray | None:
+    """A C-ordered buffer for one block of ``out``, or None if ``out``'s rows are contiguous."""
+    if out.flags.c_contiguous:
+        return None
+    return np.empty((min(rows, len(out)), out.shape[1]), dtype=out.dtype)
 
 
 def _mix_continuous_block(continuous, first, second, weights, keep, has_missing, out):
     """``W·x_first + (1 - W)·x_second`` for one block of rows, written into ``out``."""
     # np.take gathers rows about twice as fast as fancy indexing; the mix is
     # done in place as x_second + W (x_first - x_second).
-    np.take(continuous, first, axis=0, out=out)
+    np.take(continuous, first, axis=0, out=out, mode="clip")  # see mix() for mode="clip"
     x_second = np.take(continuous, second, axis=0)
     if has_missing:
         kept_missing = np.where(keep, np.isnan(out), np.isnan(x_second))

@@ -28,7 +28,7 @@ def reference_mix(continuous, categorical, first, second, weights, keep_cont, ke
 @pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("shared", [True, False])
 def test_mix_matches_the_definition_across_blocks(monkeypatch, shared, order):
-    monkeypatch.setattr(_kernel, "_BLOCK_BYTES", 8 * 3 * 1024 // 4)  # blocks of 1024 rows
+    monkeypatch.setattr(_kernel, "_BLOCK_BYTES", 8 * 3 * 1024)  # blocks of 1024 rows
     rng = np.random.RandomState(0)
     continuous = rng.normal(size=(50, 3))
     continuous[rng.rand(50, 3) < 0.2] = np.nan
@@ -44,6 +44,30 @@ def test_mix_matches_the_definition_across_blocks(monkeypatch, shared, order):
     expected = reference_mix(continuous, categorical, first, second, weights, keep_cont, keep_cat)
     np.testing.assert_allclose(got[0], expected[0], rtol=1e-12, atol=1e-12)
     np.testing.assert_array_equal(got[1], expected[1])
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_mix_writes_into_the_given_outputs(order):
+    rng = np.random.RandomState(0)
+    continuous, categorical = rng.normal(size=(40, 3)), rng.randint(0, 4, size=(40, 2))
+    first, second = rng.randint(40, size=700), rng.randint(40, size=700)
+    weights = rng.uniform(-0.3, 1.3, size=700)
+    keep = weights >= 0.5
+    table = np.zeros((900, 3), order=order)  # the new rows go after 200 others, as in fit_resample
+    codes = np.zeros((700, 2), dtype=np.int64, order=order)
+    got = mix(continuous, categorical, first, second, weights, keep, keep, out=(table[200:], codes))
+    assert np.shares_memory(got[0], table) and got[1] is codes
+    expected = reference_mix(continuous, categorical, first, second, weights, keep, keep)
+    np.testing.assert_allclose(table[200:], expected[0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(codes, expected[1])
+    assert not table[:200].any()
+
+
+def test_no_pairs_from_empty_strata():
+    rng = np.random.RandomState(0)
+    empty = np.empty(0, dtype=np.int64)
+    first, second = draw_pairs(0, 0, rng, empty, empty)
+    assert first.shape == second.shape == (0,)
 
 
 def test_pairs_stay_within_their_stratum():
