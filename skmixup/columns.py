@@ -149,13 +149,20 @@ def _transposed(values: np.ndarray, block: int = 1024) -> np.ndarray:
 def _stacked(columns: list[np.ndarray], n_rows: int, dtype, block: int = 4096) -> np.ndarray:
     """``np.stack(columns, axis=1)`` as a fresh C-contiguous array of ``dtype``.
 
-    Copied a block of rows at a time, so that the strided writes stay in cache.
+    A block of rows of every column is gathered into a small buffer, one
+    contiguous copy per column, and written out transposed: every write
+    stays in cache, which is several times faster than ``np.stack``'s
+    strided writes into a tall table.
     """
     out = np.empty((n_rows, len(columns)), dtype=dtype)
-    if columns:
-        for start in range(0, n_rows, block):
-            stop = start + block
-            np.stack([column[start:stop] for column in columns], axis=1, out=out[start:stop])
+    if not columns:
+        return out
+    buffer = np.empty((len(columns), min(block, n_rows)), dtype=dtype)
+    for start in range(0, n_rows, block):
+        stop = min(start + block, n_rows)
+        for k, column in enumerate(columns):
+            buffer[k, : stop - start] = column[start:stop]
+        out[start:stop] = buffer[:, : stop - start].T
     return out
 
 
@@ -180,9 +187,12 @@ def _object_values(column: pd.Series) -> str:
     return pdt.infer_dtype(column, skipna=True)
 
 
-def _missing_marker(column: pd.Series):
-    """The first missing object of an object column (``NaN`` if there is none)."""
-    missing = column.isna().to_numpy()
+def _missing_marker(column: pd.Series, missing: np.ndarray | None = None):
+    """The first missing object of an object column (``NaN`` if there is none).
+
+    ``missing`` is ``column.isna()`` as an array, when the caller knows it.
+    """
+    missing = column.isna().to_numpy() if missing is None else missing
     return column.to_numpy()[missing.argmax()] if missing.any() else np.nan
 
 
@@ -232,6 +242,11 @@ class ColumnHandler:
         """Learn the name, the dtype and what decoding needs, but not the values' range."""
         self.name, self.dtype = column.name, column.dtype
         self._learn(column)
+
+    def _fit_encode(self, column: pd.Series) -> np.ndarray:
+        """:meth:`_fit_meta` then :meth:`_encode` (which may return a view of the column)."""
+        self._fit_meta(column)
+        return self._encode(column)
 
     def encode(self, column: pd.Series) -> np.ndarray:
         """The column as a fresh 1-D array.
@@ -573,12 +588,18 @@ class CategoricalHandler(_CategoricalHandler):
     """
 
     def _learn(self, column):
-        self._uniques = self._factorize(column)[1]
+        self._fit_encode(column)
+
+    def _fit_encode(self, column):
+        # Fitting and encoding share one factorisation, the costly part of both.
+        self.name, self.dtype = column.name, column.dtype
+        codes, self._uniques = self._factorize(column)
         try:
             self.categories = pd.Index(self._uniques, dtype=self._uniques.dtype, tupleize_cols=False)
         except NotImplementedError:  # float16 has no Index
             self.categories = pd.Index(self._uniques.astype(np.float32))
-        self._missing = _missing_marker(column) if _is_object(self.dtype) else None
+        self._missing = _missing_marker(column, codes < 0) if _is_object(self.dtype) else None
+        return codes
 
     @staticmethod
     def _factorize(column: pd.Series):
@@ -691,10 +712,8 @@ def _detect_kind(column: pd.Series) -> str:
     )
 
 
-def _make_handler(
-    column: pd.Series, kind: str, why: str = "is forced continuous", observe: bool = True
-) -> ColumnHandler:
-    """A handler for the column, fitted (``observe=False`` leaves the range to the caller)."""
+def _make_handler(column: pd.Series, kind: str, why: str = "is forced continuous") -> ColumnHandler:
+    """A handler of the kind for the column, knowing its name only, or a TypeError naming it."""
     _check_supported(column)
     if kind == CONTINUOUS:
         handler = _continuous_class(column, why)()
@@ -702,9 +721,7 @@ def _make_handler(
         handler = CategoryDtypeHandler()
     else:
         handler = CategoricalHandler()
-    if observe:
-        return handler.fit(column)
-    handler._fit_meta(column)
+    handler.name = column.name  # for the errors raised before it is fitted
     return handler
 
 
@@ -743,7 +760,7 @@ def column_handler(column: pd.Series, kind: str | None = None) -> ColumnHandler:
     column = _as_series(column)
     _check_supported(column)
     kind = _detect_kind(column) if kind is None else _check_kind(kind, column.name)
-    return _make_handler(column, kind)
+    return _make_handler(column, kind).fit(column)
 
 
 # --------------------------------------------------------------------------- table
@@ -926,7 +943,9 @@ class TableCodec:
         self.fit_encode(X)
         return self
 
-    def fit_encode(self, X, *, copy: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    def fit_encode(
+        self, X, *, copy: bool = True, observe_range: bool = True, rows: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """``fit(X)`` then ``encode(X)``, encoding each column once.
 
         Parameters
@@ -935,6 +954,15 @@ class TableCodec:
         copy : bool, default=True
             False lets a float64 C-ordered array come back as itself instead
             of a copy (for callers that only read the encoded values).
+        observe_range : bool, default=True
+            False skips learning the continuous handlers' ``observed_min``
+            and ``observed_max`` (two passes over the table), which are then
+            left unset.
+        rows : ndarray of int, default=None
+            Fit the handlers on, and encode, only these rows (positions).
+            Column kinds are still detected, and continuous columns still
+            checked for ``inf``, on the whole table; categories are those
+            seen in ``rows`` (enough to decode values mixed from them).
 
         Returns
         -------
@@ -947,11 +975,12 @@ class TableCodec:
             raise ValueError(f"Cannot fit on an empty table: X has {n_rows} rows and {len(columns)} columns.")
         kinds = self._kinds(columns, frame_columns is not None)
         self.handlers = [
-            _make_handler(column, kind, why, observe=False)
-            for column, (kind, why) in zip(columns, kinds, strict=True)
+            _make_handler(column, kind, why) for column, (kind, why) in zip(columns, kinds, strict=True)
         ]
         self.feature_names = [column.name for column in columns]
-        self.kinds = {handler.name: handler.kind for handler in self.handlers}
+        self.kinds = {
+            column.name: handler.kind for column, handler in zip(columns, self.handlers, strict=True)
+        }
         all_kinds = np.array([handler.kind for handler in self.handlers])
         self.continuous_indices = np.flatnonzero(all_kinds == CONTINUOUS)
         self.categorical_indices = np.flatnonzero(all_kinds == CATEGORICAL)
@@ -964,7 +993,13 @@ class TableCodec:
             else {}
         )
         self._array_dtype = array_dtype
-        continuous, categorical = self._encode_columns(X, columns, copy=copy)
+        if rows is not None:
+            self._refuse_inf(X, columns)
+            X = X.iloc[rows] if frame_columns is not None else np.asarray(X)[rows]
+            columns = self._split(X)[0]
+        continuous, categorical = self._encode_columns(X, columns, copy=copy, fit=True)
+        if not observe_range:
+            return continuous, categorical
         with np.errstate(invalid="ignore"):
             low, high = np.fmin.reduce(continuous, axis=0), np.fmax.reduce(continuous, axis=0)
         for handler, observed_min, observed_max in zip(self.continuous_handlers, low, high, strict=True):
@@ -1014,25 +1049,51 @@ class TableCodec:
         return self._encode_columns(X, columns)
 
     def _encode_columns(
-        self, X, columns: list[pd.Series], copy: bool = True
+        self, X, columns: list[pd.Series], copy: bool = True, fit: bool = False
     ) -> tuple[np.ndarray, np.ndarray]:
+        """Encode the columns (``fit``: fitting their handlers first) into the two tables."""
         n_rows = len(columns[0])
         if self._is_numeric_array():
+            if fit:
+                for handler, column in zip(self.handlers, columns, strict=True):
+                    handler._fit_meta(column)
             # A plain numeric array: one C-ordered float copy, not a column at a time.
             continuous = (np.array if copy else np.asarray)(X, dtype=np.float64, order="C")
-            if np.isinf(continuous).any():
-                first = int(np.flatnonzero(np.isinf(continuous).any(axis=0))[0])
-                self.handlers[first]._encode(columns[first])  # raises, naming the column
+            self._refuse_inf(continuous, columns)
             return continuous, np.empty((n_rows, 0), dtype=np.int64)
-        continuous = [self.handlers[k]._encode(columns[k]) for k in self.continuous_indices]
-        categorical = [self.handlers[k]._encode(columns[k]) for k in self.categorical_indices]
+
+        def encoded(position: int) -> np.ndarray:
+            handler, column = self.handlers[position], columns[position]
+            return handler._fit_encode(column) if fit else handler._encode(column)
+
+        continuous = [encoded(k) for k in self.continuous_indices]
+        categorical = [encoded(k) for k in self.categorical_indices]
         return _stacked(continuous, n_rows, np.float64), _stacked(categorical, n_rows, np.int64)
+
+    def _refuse_inf(self, X, columns: list[pd.Series]) -> None:
+        """Raise the encoding error, naming the column, if a continuous column holds inf."""
+        if self._is_numeric_array():
+            values = np.asarray(X)
+            if values.dtype.kind == "f" and np.isinf(values).any():  # one pass over the whole array
+                first = int(np.flatnonzero(np.isinf(values).any(axis=0))[0])
+                self.handlers[first]._numbers(columns[first])
+            return
+        for k in self.continuous_indices:
+            dtype = columns[k].dtype
+            if pdt.is_float_dtype(dtype) or _is_object(dtype):  # no other dtype holds inf
+                self.handlers[k]._numbers(columns[k])
 
     @property
     def decode_order(self) -> str:
         """The memory layout ("C" or "F") that :meth:`decode` turns into a table fastest."""
         self._check_fitted()
         return "C" if self._frame_columns is None else "F"
+
+    @property
+    def decode_is_identity(self) -> bool:
+        """Whether :meth:`decode` returns the continuous values as they are (float64 arrays)."""
+        self._check_fitted()
+        return self._array_dtype == np.float64 and all(type(h) is FloatHandler for h in self.handlers)
 
     def _is_numeric_array(self) -> bool:
         """Fitted on a numeric ndarray whose columns are all plain numbers."""
@@ -1072,7 +1133,7 @@ class TableCodec:
                 f"continuous has {len(continuous)} rows but categorical has {len(categorical)}; "
                 "they must describe the same rows."
             )
-        if self._array_dtype == np.float64 and all(type(h) is FloatHandler for h in self.handlers):
+        if self.decode_is_identity:
             return (np.array if copy else np.asarray)(continuous, dtype=np.float64, order="C")
         decoded = [None] * len(self.handlers)
         for indices, block in (

@@ -18,6 +18,7 @@ from skmixup.columns import (
     ObjectNumberHandler,
     TableCodec,
     TimedeltaHandler,
+    _stacked,
     column_handler,
 )
 
@@ -672,3 +673,54 @@ def test_decode_without_copy_keeps_fortran_columns():
     pd.testing.assert_frame_equal(decoded, frame)
     copied = codec.decode(continuous, codes)
     assert not np.shares_memory(copied["x"].to_numpy(), continuous)
+
+
+# --------------------------------------------------------------------------- fit_encode options
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, np.int8])
+@pytest.mark.parametrize("n_rows", [0, 1, 4095, 4096, 4097, 10_000])
+def test_stacked_is_np_stack(dtype, n_rows):
+    rng = np.random.RandomState(0)
+    columns = [rng.randint(-100, 100, size=n_rows).astype(dtype) for _ in range(5)]
+    stacked = _stacked(columns, n_rows, dtype)
+    assert stacked.flags.c_contiguous and stacked.dtype == dtype
+    np.testing.assert_array_equal(stacked, np.stack(columns, axis=1).reshape(n_rows, 5))
+    assert _stacked([], n_rows, dtype).shape == (n_rows, 0)
+
+
+def test_fit_encode_without_the_observed_range():
+    X = pd.DataFrame({"x": [1.0, 3.0], "c": ["a", "b"]})
+    codec = TableCodec()
+    continuous, _ = codec.fit_encode(X, observe_range=False)
+    assert not hasattr(codec.continuous_handlers[0], "observed_min")
+    np.testing.assert_array_equal(continuous, [[1.0], [3.0]])
+    assert codec.fit_encode(X)[0] is not None and codec.continuous_handlers[0].observed_max == 3.0
+
+
+def test_fit_encode_rows_types_on_the_whole_table_and_encodes_the_rows():
+    frame = mixed_frame()
+    rows = np.array([1])  # row 1 alone would type several columns differently (Int64 is missing)
+    codec = TableCodec()
+    continuous, codes = codec.fit_encode(frame, rows=rows)
+    assert codec.kinds == EXPECTED_KINDS
+    subset = frame.iloc[rows]
+    assert TableCodec().fit(subset).kinds["Int64"] == CATEGORICAL
+    assert continuous.shape == (1, len(codec.continuous_indices)) and len(codes) == 1
+    # decoding gives the rows back, with the whole table's dtypes
+    pd.testing.assert_frame_equal(codec.decode(continuous, codes), subset.reset_index(drop=True))
+    # categories are those seen in the rows; a category dtype keeps its own
+    assert list(codec.handlers[frame.columns.get_loc("bool")].categories) == [False]
+    assert list(codec.handlers[frame.columns.get_loc("category")].categories) == ["z", "b", "a"]
+
+
+@pytest.mark.parametrize("as_frame", [True, False])
+def test_fit_encode_rows_still_refuses_inf_anywhere(as_frame):
+    X = np.array([[1.0, 2.0], [3.0, np.inf], [5.0, 6.0]])
+    X = pd.DataFrame(X, columns=["a", "b"]) if as_frame else X
+    with pytest.raises(ValueError, match=r"Column '?b'?|Column 1 holds inf"):
+        TableCodec().fit_encode(X, rows=np.array([0, 2]))
+    if as_frame:  # object columns of numbers too
+        objects = pd.DataFrame({"a": pd.Series([1.0, float("inf"), 2.0], dtype=object)})
+        with pytest.raises(ValueError, match="'a' holds inf"):
+            TableCodec().fit_encode(objects, rows=np.array([0]))
