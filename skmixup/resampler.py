@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import Substitution, check_sampling_strategy, check_target_type
+from imblearn.utils import Substitution, check_sampling_strategy
 from imblearn.utils._docstring import _random_state_docstring
 from scipy import sparse
 from sklearn.base import _fit_context, clone
-from sklearn.preprocessing import label_binarize
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from ._kernel import draw_pairs, mix
 from .columns import CATEGORICAL, CONTINUOUS, TableCodec
@@ -224,10 +225,23 @@ class StructurePreservingMixup(BaseOverSampler):
         """
         return self._fit(X, y)
 
-    def _fit(self, X, y):
+    def _fit(self, X, y, target_type=None, *, parents_only=False):
+        """Learn everything and keep the encoded table to mix from.
+
+        ``parents_only`` keeps only the rows of the classes that
+        ``sampling_strategy_`` over-samples, the only parents
+        :meth:`fit_resample` draws.
+        """
         X = self._validate_table(X)
+        self._fit_target(y, len(X), target_type)
+        rows = self._parent_rows() if parents_only else None
         self._codec = TableCodec(self.categorical_features, self.column_kinds)
-        self._continuous, self._categorical = self._codec.fit_encode(X, copy=False)  # only ever read
+        # The encoded table is only ever read, and its range only needed to clip to it.
+        self._continuous, self._categorical = self._codec.fit_encode(
+            X, copy=False, observe_range=self.clip == "observed", rows=rows
+        )
+        if rows is not None:
+            self._target = self._target[rows]
         self._has_missing = bool(np.isnan(self._continuous).any())
         self.column_kinds_ = dict(self._codec.kinds)
         self.continuous_features_ = np.asarray(self._codec.continuous_indices, dtype=np.int64)
@@ -235,8 +249,18 @@ class StructurePreservingMixup(BaseOverSampler):
         self.weights_ = check_weights(clone(self.weights, safe=False))
         self.cut_point_ = self._resolve_cut_point()
         self._clip_bounds = self._resolve_clip()
-        self._fit_target(y, len(self._continuous))
         return self
+
+    def _parent_rows(self) -> np.ndarray | None:
+        """Rows of the classes to over-sample, or None when every row is one."""
+        if self.clip == "observed":
+            return None  # the observed range is the whole table's
+        class_code = {label: k for k, label in enumerate(self.classes_)}
+        over_sampled = np.zeros(len(self.classes_), dtype=bool)
+        over_sampled[[class_code[label] for label, n_new in self.sampling_strategy_.items() if n_new]] = True
+        if over_sampled.all():
+            return None
+        return np.flatnonzero(over_sampled[self._target])
 
     def _validate_table(self, X):
         self._returns_list = isinstance(X, list)
@@ -309,7 +333,11 @@ class StructurePreservingMixup(BaseOverSampler):
                 raise ValueError(f"The 'clip' bounds of column {column!r} must satisfy low <= high.")
         return low, high
 
-    def _fit_target(self, y, n_rows: int) -> None:
+    def _fit_target(self, y, n_rows: int, target_type: str | None = None) -> None:
+        """Learn the target: its kind, and for class labels the classes and sampling targets.
+
+        ``target_type`` is ``type_of_target(y)`` when the caller has it already.
+        """
         self._target_kind = None
         if y is None:
             return
@@ -326,14 +354,14 @@ class StructurePreservingMixup(BaseOverSampler):
             raise ValueError(f"y has {len(y_values)} rows but X has {n_rows}; they must be equal.")
         if y_values.dtype.kind not in "biu" and pd.isna(pd.Series(y_values)).any():
             raise ValueError("y has missing values; a target must be complete.")
-        if type_of_target(y_values) == "continuous":
+        if (target_type or type_of_target(y_values)) == "continuous":
             self._target_kind = CONTINUOUS
             self._target = y_values.astype(np.float64)[:, None]
             if not np.isfinite(self._target).all():
                 raise ValueError("y has infinite values; a continuous target must be finite.")
             return
         self._target_kind = CATEGORICAL
-        self.classes_, self._target = np.unique(y_values, return_inverse=True)
+        self.classes_, self._target = _class_codes(y_values)
         strategy, sampling_type = self.sampling_strategy, self._sampling_type
         self.sampling_strategy_ = check_sampling_strategy(strategy, y_values, sampling_type)
 
@@ -347,12 +375,13 @@ class StructurePreservingMixup(BaseOverSampler):
         sample_groups=None,
         extra_continuous=None,
         extra_categorical=None,
+        out=None,
     ):
         """Draw pairs and weights and mix the encoded table.
 
-        ``extra_*`` are target columns mixed along with the table.  Returns
-        the mixed continuous block, the categorical codes and the first
-        parents.
+        ``extra_*`` are target columns mixed along with the table; ``out``,
+        if given, receives the mixed continuous block.  Returns the mixed
+        continuous block, the categorical codes and the first parents.
         """
         continuous, categorical = self._continuous, self._categorical
         if extra_continuous is not None:
@@ -380,6 +409,7 @@ class StructurePreservingMixup(BaseOverSampler):
             categorical_keep,
             order=self._codec.decode_order,
             has_missing=self._has_missing,  # targets are complete
+            out=None if out is None else (out, np.empty((n_samples, n_categorical), dtype=categorical.dtype)),
         )
         if self._clip_bounds is not None:
             table = mixed[:, : self._continuous.shape[1]]
@@ -417,6 +447,11 @@ class StructurePreservingMixup(BaseOverSampler):
             ``label_mixing="soft"``.
         """
         check_is_fitted(self, "weights_")
+        if not hasattr(self, "_continuous"):
+            raise NotFittedError(
+                "This StructurePreservingMixup was fitted by fit_resample, which keeps only the rows "
+                "of the classes it over-samples; call fit(X) before sample()."
+            )
         if isinstance(n_samples, bool) or not isinstance(n_samples, Integral) or n_samples < 1:
             raise ValueError(f"The 'n_samples' parameter must be an integer >= 1. Got {n_samples!r} instead.")
         random_state = check_random_state(self.random_state if random_state is None else random_state)
@@ -450,7 +485,9 @@ class StructurePreservingMixup(BaseOverSampler):
         """Over-sample the classes named by ``sampling_strategy``.
 
         Pairs are drawn within the class being over-sampled, so the labels
-        are exact and the class's own moments are kept.
+        are exact and the class's own moments are kept.  Only the rows of
+        the classes to over-sample are encoded, and none are kept
+        afterwards: :meth:`sample` needs :meth:`fit`.
 
         Parameters
         ----------
@@ -467,17 +504,16 @@ class StructurePreservingMixup(BaseOverSampler):
         y_resampled : array-like of shape (n_samples_new,)
             The labels, in the container of ``y``.
         """
-        check_classification_targets(y)
         y_like = y
-        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
-        X_resampled, y_resampled = self._fit_resample(X, y)
-        if binarize_y:
-            y_resampled = label_binarize(y_resampled, classes=self.classes_)
+        y, target_type = _class_labels(y)
+        X_resampled, y_resampled = self._fit_resample(X, y, target_type)
+        if target_type == "multilabel-indicator":  # one-hot rows, as many columns as given
+            y_resampled = np.eye(np.shape(y_like)[1], dtype=np.int64)[y_resampled]
         self._target_like = y_like
         return self._as_input_container(X_resampled), self._restore_target(y_resampled)
 
-    def _fit_resample(self, X, y):
-        self._fit(X, y)
+    def _fit_resample(self, X, y, target_type=None):
+        self._fit(X, y, target_type, parents_only=True)
         class_code = {label: k for k, label in enumerate(self.classes_)}
         counts = np.bincount(self._target, minlength=len(self.classes_))
         for label, n_new in self.sampling_strategy_.items():
@@ -492,12 +528,20 @@ class StructurePreservingMixup(BaseOverSampler):
             list(self.sampling_strategy_.values()),
         ).astype(np.int64)
         random_state = check_random_state(self.random_state)
-        mixed, codes, _ = self._mix(len(sample_groups), random_state, self._target, sample_groups)
-        X_new = self._decode(mixed, codes)
+        mix_new_rows = partial(self._mix, len(sample_groups), random_state, self._target, sample_groups)
         if isinstance(X, pd.DataFrame):
-            X_resampled = pd.concat([X, X_new], ignore_index=True)
+            X_resampled = pd.concat([X, self._decode(*mix_new_rows()[:2])], ignore_index=True)
+        elif self._codec.decode_is_identity:
+            # The mixed values are the new rows: write them straight after the originals.
+            X = np.asarray(X)
+            X_resampled = np.empty((len(X) + len(sample_groups), X.shape[1]))
+            X_resampled[: len(X)] = X
+            mix_new_rows(out=X_resampled[len(X) :])
         else:
+            X_new = self._decode(*mix_new_rows()[:2])
             X_resampled = np.concatenate([np.asarray(X, dtype=X_new.dtype), X_new])
+        # Only the over-sampled classes were kept: not a table to sample() from.
+        del self._continuous, self._categorical, self._target
         return X_resampled, np.concatenate([y, self.classes_[sample_groups]])
 
     def __sklearn_tags__(self):
@@ -518,3 +562,51 @@ def _in_container_of(values, like):
     if isinstance(like, list):
         return np.asarray(values).tolist()
     return np.asarray(values).astype(np.asarray(like).dtype, copy=False)
+
+
+_CLASS_TARGETS = (
+    "binary",
+    "multiclass",
+    "multiclass-multioutput",
+    "multilabel-indicator",
+    "multilabel-sequences",
+)
+
+
+def _class_labels(y) -> tuple[np.ndarray, str]:
+    """1-D class labels of ``y`` and its ``type_of_target``.
+
+    The checks of scikit-learn's ``check_classification_targets`` and
+    imbalanced-learn's ``check_target_type`` (one-hot rows become their
+    class index), with their messages, on one ``type_of_target`` call: each
+    call scans ``y`` for its distinct values.
+    """
+    target_type = type_of_target(y, input_name="y")
+    if target_type not in _CLASS_TARGETS:
+        raise ValueError(
+            f"Unknown label type: {target_type}. Maybe you are trying to fit a classifier, which "
+            "expects discrete classes on a regression target with continuous values."
+        )
+    if target_type == "multilabel-indicator":
+        indicator = y if sparse.issparse(y) else np.asarray(y)
+        if np.any(indicator.sum(axis=1) > 1):
+            raise ValueError(
+                "Imbalanced-learn currently supports binary, multiclass and binarized encoded "
+                "multiclasss targets. Multilabel and multioutput targets are not supported."
+            )
+        return np.asarray(indicator.argmax(axis=1)).ravel(), target_type
+    return column_or_1d(y), target_type
+
+
+def _class_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(labels, return_inverse=True)``, in a fraction of its time.
+
+    Numbers: the sorted distinct values (a sort, which ``np.unique`` with
+    counts does far faster than the inverse) and a binary search per row.
+    Other labels: ``pd.factorize``, a hash table, instead of sorting objects.
+    """
+    if labels.dtype.kind in "biuf":
+        classes = np.unique(labels, return_counts=True)[0]
+        return classes, np.searchsorted(classes, labels)
+    codes, classes = pd.factorize(labels, sort=True)
+    return np.asarray(classes, dtype=labels.dtype), codes

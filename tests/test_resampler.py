@@ -280,6 +280,53 @@ def test_sample_before_fit():
         StructurePreservingMixup().sample(3)
 
 
+def test_sample_needs_fit_not_fit_resample():
+    from sklearn.exceptions import NotFittedError
+
+    X, y = np.arange(20.0).reshape(10, 2), np.array([0] * 7 + [1] * 3)
+    mixup = StructurePreservingMixup(random_state=0).fit(X)
+    assert mixup.sample(3).shape == (3, 2)
+    mixup.fit_resample(X, y)  # keeps only class 1's rows, and then none
+    with pytest.raises(NotFittedError, match=r"fit_resample.*call fit\(X\) before sample"):
+        mixup.sample(3)
+    assert mixup.fit(X).sample(3).shape == (3, 2)
+
+
+@pytest.mark.parametrize("as_frame", [False, True])
+def test_inf_outside_the_over_sampled_classes_is_still_an_error(as_frame):
+    X = np.arange(20.0).reshape(10, 2)
+    X[0, 1] = np.inf  # a row of class 0, which is not over-sampled
+    y = np.array([0] * 7 + [1] * 3)
+    X = pd.DataFrame(X, columns=["a", "b"]) if as_frame else X
+    with pytest.raises(ValueError, match=r"Column '?b'? holds inf" if as_frame else r"Column 1 holds inf"):
+        StructurePreservingMixup().fit_resample(X, y)
+
+
+def test_over_sampling_mixes_only_the_class_rows_and_keeps_every_dtype(frame, labels):
+    # the churn class lacks a category ("max", and "Busan" in city) and has no missing city
+    frame = frame.copy()
+    churn = (labels == "churn").to_numpy()
+    frame.loc[churn, "city"] = "Seoul"
+    frame.loc[churn, "plan"] = "basic"
+    X_res, y_res = StructurePreservingMixup(random_state=0).fit_resample(frame, labels)
+    new = X_res.iloc[len(frame) :]
+    pd.testing.assert_series_equal(X_res.dtypes, frame.dtypes)
+    assert list(X_res["plan"].cat.categories) == ["basic", "pro", "max"]
+    assert (new["city"] == "Seoul").all() and (new["plan"] == "basic").all()
+    assert set(new["active"]) <= set(frame.loc[churn, "active"])
+    assert (y_res.iloc[len(frame) :] == "churn").all()
+
+
+def test_clip_observed_in_fit_resample_uses_the_whole_table():
+    rng = np.random.RandomState(0)
+    X = np.concatenate([rng.uniform(0, 10, size=(500, 1)), rng.uniform(4, 6, size=(50, 1))])
+    y = np.array([0] * 500 + [1] * 50)
+    X_res, _ = StructurePreservingMixup(clip="observed", random_state=0).fit_resample(X, y)
+    new = X_res[len(X) :]
+    assert new.min() < 4 and new.max() > 6  # EpBeta extrapolates past the class's own range
+    assert new.min() >= X.min() and new.max() <= X.max()  # but not past the table's
+
+
 def test_continuous_target_cannot_be_over_sampled():
     with pytest.raises(ValueError, match=r"[Uu]nknown label type|continuous"):
         StructurePreservingMixup().fit_resample(np.ones((4, 2)), [0.1, 0.2, 0.3, 0.4])
@@ -295,3 +342,39 @@ def test_sample_returns_y_in_its_container_and_dtype():
     for mode in ("stratified", "joint"):
         _, y_new = StructurePreservingMixup(label_mixing=mode, random_state=0).fit(X, y_list).sample(10)
         assert isinstance(y_new, list) and set(y_new) <= {"a", "b"}
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array([3, -1, 3, 7, -1, 0]),
+        np.array([0.5, 2.0, 0.5, -1.0]),
+        np.array([True, False, True]),
+        np.array(["b", "a", "c", "a"]),
+        np.array(["b", "a", "c", "a"], dtype=object),
+        np.array([2, 1, 2], dtype=np.uint8),
+    ],
+)
+def test_class_codes_are_np_unique_with_inverse(labels):
+    from skmixup.resampler import _class_codes
+
+    classes, codes = _class_codes(labels)
+    expected_classes, expected_codes = np.unique(labels, return_inverse=True)
+    np.testing.assert_array_equal(classes, expected_classes)
+    assert classes.dtype == expected_classes.dtype
+    np.testing.assert_array_equal(codes, expected_codes)
+
+
+def test_one_hot_labels_come_back_one_hot():
+    X = np.arange(20.0).reshape(10, 2)
+    one_hot = [[1, 0]] * 7 + [[0, 1]] * 3
+    _, y_res = StructurePreservingMixup(random_state=0).fit_resample(X, one_hot)
+    assert isinstance(y_res, list) and len(y_res) == 14 and y_res[-1] == [0, 1]
+    _, y_res = StructurePreservingMixup(random_state=0).fit_resample(X, np.array(one_hot))
+    np.testing.assert_array_equal(y_res.sum(axis=0), [7, 7])
+    three = np.array([[1, 0, 0]] * 7 + [[0, 1, 0]] * 3)  # the third class is absent
+    _, y_res = StructurePreservingMixup(random_state=0).fit_resample(X, three)
+    assert y_res.shape == (14, 3) and y_res.dtype == three.dtype
+    np.testing.assert_array_equal(y_res.sum(axis=0), [7, 7, 0])
+    with pytest.raises(ValueError, match="Multilabel"):
+        StructurePreservingMixup().fit_resample(X, np.ones((10, 2), dtype=int))
