@@ -1,8 +1,9 @@
 """Column kinds: detect them, encode columns to arrays, decode mixed arrays back.
 
 Mixing works on two numeric arrays: the *continuous* columns as float64
-(``NaN`` = missing) and the *categorical* columns as int64 codes
-(``0 .. n_categories - 1``, ``-1`` = missing).  Each column gets one small
+(``NaN`` = missing) and the *categorical* columns as integer codes
+(``0 .. n_categories - 1``, ``-1`` = missing) of the smallest signed dtype
+that holds every column's number of categories (``int8`` up to 127).  Each column gets one small
 fitted handler with the same interface (``fit`` / ``encode`` / ``decode``),
 and :class:`TableCodec` composes them for a whole table, returning the same
 container, column labels and dtypes it was fitted on.
@@ -542,7 +543,8 @@ class _CategoricalHandler(ColumnHandler):
             raise TypeError(
                 f"{_describe(self.name)}: codes to decode must be integers; got dtype {codes.dtype}."
             )
-        codes = codes.astype(np.int64, copy=copy)
+        # Signed codes are decoded as they are: a table's codes are often int8.
+        codes = codes.astype(np.int64 if codes.dtype.kind == "u" else codes.dtype, copy=copy)
         if codes.size and (codes.min() < -1 or codes.max() >= self.n_categories):
             raise ValueError(
                 f"{_describe(self.name)} has {self.n_categories} categories: codes must lie in "
@@ -794,6 +796,9 @@ class TableCodec:
         One fitted handler per column, in column order.
     continuous_handlers, categorical_handlers : list of ColumnHandler
         The handlers of each kind, in the order of :meth:`encode`'s columns.
+    codes_dtype : numpy dtype
+        The dtype of the categorical codes: the smallest of int8, int16,
+        int32 and int64 that holds every column's number of categories.
 
     Examples
     --------
@@ -1023,8 +1028,8 @@ class TableCodec:
         -------
         continuous : ndarray of float64, shape (n_samples, n_continuous)
             C-contiguous; ``NaN`` for missing.
-        categorical : ndarray of int64, shape (n_samples, n_categorical)
-            Codes, ``-1`` for missing.
+        categorical : ndarray of int, shape (n_samples, n_categorical)
+            Codes, ``-1`` for missing, of dtype :attr:`codes_dtype`.
         """
         self._check_fitted()
         columns, frame_columns, _ = self._split(X)
@@ -1060,7 +1065,9 @@ class TableCodec:
             # A plain numeric array: one C-ordered float copy, not a column at a time.
             continuous = (np.array if copy else np.asarray)(X, dtype=np.float64, order="C")
             self._refuse_inf(continuous, columns)
-            return continuous, np.empty((n_rows, 0), dtype=np.int64)
+            if fit:
+                self.codes_dtype = np.dtype(np.int8)
+            return continuous, np.empty((n_rows, 0), dtype=self.codes_dtype)
 
         def encoded(position: int) -> np.ndarray:
             handler, column = self.handlers[position], columns[position]
@@ -1068,7 +1075,15 @@ class TableCodec:
 
         continuous = [encoded(k) for k in self.continuous_indices]
         categorical = [encoded(k) for k in self.categorical_indices]
-        return _stacked(continuous, n_rows, np.float64), _stacked(categorical, n_rows, np.int64)
+        if fit:
+            # Small codes make the table, and every gather from it, several times smaller.
+            most = max((handler.n_categories for handler in self.categorical_handlers), default=0)
+            self.codes_dtype = next(
+                np.dtype(dtype)
+                for dtype in (np.int8, np.int16, np.int32, np.int64)
+                if most <= np.iinfo(dtype).max
+            )
+        return _stacked(continuous, n_rows, np.float64), _stacked(categorical, n_rows, self.codes_dtype)
 
     def _refuse_inf(self, X, columns: list[pd.Series]) -> None:
         """Raise the encoding error, naming the column, if a continuous column holds inf."""

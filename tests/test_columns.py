@@ -184,7 +184,7 @@ def test_encoded_layout():
     codec = TableCodec().fit(X)
     continuous, categorical = codec.encode(X)
     assert continuous.dtype == np.float64 and continuous.flags.c_contiguous
-    assert categorical.dtype == np.int64
+    assert categorical.dtype == codec.codes_dtype == np.int8  # a few categories per column
     assert continuous.shape == (5, len(codec.continuous_indices))
     assert categorical.shape == (5, len(codec.categorical_indices))
     column = {h.name: k for k, h in enumerate(codec.continuous_handlers)}
@@ -724,3 +724,18 @@ def test_fit_encode_rows_still_refuses_inf_anywhere(as_frame):
         objects = pd.DataFrame({"a": pd.Series([1.0, float("inf"), 2.0], dtype=object)})
         with pytest.raises(ValueError, match="'a' holds inf"):
             TableCodec().fit_encode(objects, rows=np.array([0]))
+
+
+@pytest.mark.parametrize(("n_categories", "dtype"), [(127, np.int8), (128, np.int16), (40_000, np.int32)])
+def test_codes_take_the_smallest_dtype_that_holds_them(n_categories, dtype):
+    labels = pd.Series([f"v{k:05d}" for k in range(n_categories)] + [None])  # sorted as listed
+    X = pd.DataFrame({"x": np.arange(n_categories + 1.0), "label": labels})
+    codec = TableCodec()
+    _, codes = codec.fit_encode(X)
+    assert codes.dtype == codec.codes_dtype == dtype
+    assert codes[-1, 0] == -1 and codes[:, 0].max() == n_categories - 1
+    pd.testing.assert_frame_equal(codec.decode(*codec.encode(X)), X)
+    assert codec.encode(X)[1].dtype == dtype
+    # wider codes decode too
+    wide = codec.decode(np.arange(3.0)[:, None], np.array([[0], [-1], [n_categories - 1]], dtype=np.int64))
+    assert wide["label"].tolist() == ["v00000", None, f"v{n_categories - 1:05d}"]
