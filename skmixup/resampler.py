@@ -362,6 +362,13 @@ class StructurePreservingMixup(BaseOverSampler):
             return
         self._target_kind = CATEGORICAL
         self.classes_, self._target = _class_codes(y_values)
+        if n_rows > 20 and len(self.classes_) > round(0.5 * n_rows):  # as check_classification_targets
+            warnings.warn(
+                "The number of unique classes is greater than 50% of the number of samples. `y` could "
+                "represent a regression problem, not a classification problem.",
+                UserWarning,
+                stacklevel=3,
+            )
         strategy, sampling_type = self.sampling_strategy, self._sampling_type
         self.sampling_strategy_ = check_sampling_strategy(strategy, y_values, sampling_type)
 

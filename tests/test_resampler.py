@@ -378,3 +378,12 @@ def test_one_hot_labels_come_back_one_hot():
     np.testing.assert_array_equal(y_res.sum(axis=0), [7, 7, 0])
     with pytest.raises(ValueError, match="Multilabel"):
         StructurePreservingMixup().fit_resample(X, np.ones((10, 2), dtype=int))
+
+
+@pytest.mark.filterwarnings("ignore:Class .* has a single row")
+def test_labels_that_look_like_a_regression_target_warn():
+    X, y = np.arange(60.0).reshape(30, 2), np.arange(30) % 20
+    with pytest.warns(UserWarning, match="regression problem"):
+        StructurePreservingMixup().fit_resample(X, y)
+    with pytest.warns(UserWarning, match="regression problem"):
+        StructurePreservingMixup().fit(X, y)
