@@ -1,7 +1,7 @@
 """The mixing kernel: parent pairs and weights in, synthetic arrays out.
 
 Everything here works on encoded arrays (continuous columns as float64,
-categorical columns as int64 codes with -1 for missing) and is vectorised
+categorical columns as signed integer codes with -1 for missing) and is vectorised
 over rows and over the columns of a kind.
 """
 
