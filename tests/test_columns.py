@@ -18,9 +18,9 @@ from skmixup.columns import (
     ObjectNumberHandler,
     TableCodec,
     TimedeltaHandler,
-    _stacked,
     column_handler,
 )
+from skmixup.columns._arrays import _stacked
 
 
 def round_trip(X, **params):

@@ -1,0 +1,90 @@
+"""Categorical columns: a synthetic value is the category of one parent."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._base import _CategoricalHandler, _describe, _is_object, _missing_marker
+
+
+class CategoryDtypeHandler(_CategoricalHandler):
+    """``category`` columns: codes follow the dtype's categories and order.
+
+    Unused categories, their order and the ``ordered`` flag all survive
+    decoding.
+    """
+
+    def _learn(self, column):
+        self.categories = self.dtype.categories
+
+    def _encode(self, column):
+        if column.dtype == self.dtype:
+            return column.array.codes
+        codes = self.categories.get_indexer(column)
+        self._unseen(column, codes)
+        return codes
+
+    def _decode(self, values):
+        return self._series(pd.Categorical.from_codes(values, dtype=self.dtype))
+
+
+class CategoricalHandler(_CategoricalHandler):
+    """Any other categorical column: codes of its sorted distinct values.
+
+    Bools, nullable booleans, strings, object labels, and every column forced
+    categorical (numbers, datetimes...).  Values that cannot be sorted
+    together (an object column mixing strings and numbers) are ordered as
+    ``pd.factorize(..., sort=True)`` orders them.
+    """
+
+    def _learn(self, column):
+        self._fit_encode(column)
+
+    def _fit_encode(self, column):
+        # Fitting and encoding share one factorisation, the costly part of both.
+        self.name, self.dtype = column.name, column.dtype
+        codes, self._uniques = self._factorize(column)
+        try:
+            self.categories = pd.Index(self._uniques, dtype=self._uniques.dtype, tupleize_cols=False)
+        except NotImplementedError:  # float16 has no Index
+            self.categories = pd.Index(self._uniques.astype(np.float32))
+        self._missing = _missing_marker(column, codes < 0) if _is_object(self.dtype) else None
+        return codes
+
+    @staticmethod
+    def _factorize(column: pd.Series):
+        values = column.to_numpy() if isinstance(column.dtype, np.dtype) else column.array
+        return pd.factorize(values, sort=True, use_na_sentinel=True)
+
+    def _encode(self, column):
+        codes, uniques = self._factorize(column)
+        if len(uniques) == len(self._uniques) and np.array_equal(
+            np.asarray(uniques, dtype=object), np.asarray(self._uniques, dtype=object)
+        ):
+            return codes
+        mapping = np.append(self.categories.get_indexer(uniques), -1)
+        codes = mapping[codes]
+        self._unseen(column, codes)
+        return codes
+
+    def _decode(self, codes):
+        missing = codes < 0
+        if isinstance(self.dtype, np.dtype) and self.dtype.kind in "biu":
+            self._refuse_missing(missing)
+        if _is_object(self.dtype):
+            if self.n_categories:
+                data = self._uniques.take(np.where(missing, 0, codes))
+            else:
+                data = np.empty(len(codes), dtype=object)
+            data[missing] = self._missing
+        else:
+            data = pd.api.extensions.take(self._uniques, codes, allow_fill=True)
+        return self._series(data)
+
+    def _refuse_missing(self, missing: np.ndarray) -> None:
+        if missing.any():
+            raise ValueError(
+                f"{_describe(self.name)} has dtype {self.dtype}, which cannot hold missing values, "
+                "but the codes to decode contain -1 (missing)."
+            )

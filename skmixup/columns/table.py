@@ -1,0 +1,444 @@
+"""TableCodec: a whole table encoded to two arrays and decoded back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from pandas.api import types as pdt
+
+from ._arrays import _stacked, _transposed
+from ._base import CATEGORICAL, CONTINUOUS, _is_object
+from .detect import _check_kind, _check_supported, _detect_kind, _make_handler
+from .floats import FloatHandler
+from .integers import IntegerHandler
+
+_DECODE_GROUP = 4  # columns transposed together when decoding
+
+
+class TableCodec:
+    """Encode a table to a continuous and a categorical array, and decode back.
+
+    Parameters
+    ----------
+    categorical_features : "auto", None or array-like, default="auto"
+        ``"auto"`` (or ``None``) detects each column's kind from its dtype
+        (see :mod:`skmixup.columns`).  Otherwise, as in imbalanced-learn's
+        ``SMOTENC``: column positions, a boolean mask of length
+        ``n_features`` or column names (DataFrame input) of the categorical
+        columns; every other column is continuous and must be numeric
+        (numbers, bools, datetimes, timedeltas).
+    column_kinds : dict or None, default=None
+        ``{column label: "continuous" | "categorical"}`` (positions for
+        numpy input), applied last: it wins over ``categorical_features``.
+
+    Attributes
+    ----------
+    feature_names : list
+        Column labels (``0 .. p-1`` for arrays).
+    kinds : dict
+        ``{label: kind}`` in column order.
+    continuous_indices, categorical_indices : ndarray of int
+        Positions of the columns of each kind.
+    handlers : list of ColumnHandler
+        One fitted handler per column, in column order.
+    continuous_handlers, categorical_handlers : list of ColumnHandler
+        The handlers of each kind, in the order of :meth:`encode`'s columns.
+    codes_dtype : numpy dtype
+        The dtype of the categorical codes: the smallest of int8, int16,
+        int32 and int64 that holds every column's number of categories.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skmixup.columns import TableCodec
+    >>> X = pd.DataFrame({"age": [31, 45, 27], "city": pd.array(["Paris", "Lyon", None], dtype="string")})
+    >>> codec = TableCodec().fit(X)
+    >>> codec.kinds
+    {'age': 'continuous', 'city': 'categorical'}
+    >>> continuous, codes = codec.encode(X)
+    >>> continuous.ravel().tolist(), codes.ravel().tolist()
+    ([31.0, 45.0, 27.0], [1, 0, -1])
+    >>> codec.decode(continuous + 0.4, codes[::-1])
+       age   city
+    0   31   <NA>
+    1   45   Lyon
+    2   27  Paris
+    """
+
+    def __init__(self, categorical_features="auto", column_kinds=None):
+        self.categorical_features = categorical_features
+        self.column_kinds = column_kinds
+
+    def __repr__(self) -> str:
+        return (
+            f"TableCodec(categorical_features={self.categorical_features!r}, "
+            f"column_kinds={self.column_kinds!r})"
+        )
+
+    # ---------------------------------------------------------------- input
+
+    @staticmethod
+    def _split(X) -> tuple[list[pd.Series], pd.Index | None, np.dtype | None]:
+        """Columns of X as Series, plus the frame's columns or the array's dtype."""
+        if isinstance(X, pd.DataFrame):
+            if X.columns.has_duplicates:
+                duplicated = list(dict.fromkeys(X.columns[X.columns.duplicated()]))
+                raise ValueError(f"Column labels must be unique; duplicated: {duplicated!r}.")
+            # Sparse columns are typed and mixed densely; decode makes them sparse again.
+            columns = [X.iloc[:, k] for k in range(X.shape[1])]
+            columns = [c.sparse.to_dense() if isinstance(c.dtype, pd.SparseDtype) else c for c in columns]
+            return columns, X.columns, None
+        if isinstance(X, pd.Series):
+            raise TypeError("Expected a 2-D table (DataFrame or array); got a Series. Use X.to_frame().")
+        array = np.asarray(X)
+        if array.ndim != 2:
+            raise ValueError(
+                f"Expected a 2-D table (DataFrame or array); got an array of shape {array.shape}."
+            )
+        if array.dtype.kind in "OUS":
+            as_object = array.astype(object, copy=False)
+            columns = [
+                pd.Series(as_object[:, k], dtype=object, name=k, copy=False) for k in range(array.shape[1])
+            ]
+        else:
+            columns = [pd.Series(array[:, k], name=k, copy=False) for k in range(array.shape[1])]
+        return columns, None, array.dtype
+
+    def _kinds(self, columns: list[pd.Series], frame: bool) -> list[tuple[str, str]]:
+        """(kind, reason) per column, from categorical_features then column_kinds."""
+        names = [column.name for column in columns]
+        features = self.categorical_features
+        if features is None or (isinstance(features, str) and features == "auto"):
+            listed = None
+        else:
+            listed = self._listed(features, names, frame)
+        overrides = self.column_kinds or {}
+        if not isinstance(overrides, Mapping):
+            raise TypeError(
+                "column_kinds must be None or a dict {column: 'continuous' | 'categorical'}; got "
+                f"{type(overrides).__name__}."
+            )
+        known = set(names)
+        for name, kind in overrides.items():
+            if name not in known or isinstance(name, bool):
+                what = "column labels" if frame else "column positions 0.." + str(len(names) - 1)
+                raise ValueError(f"column_kinds names column {name!r}, which is not in X (expected {what}).")
+            _check_kind(kind, name)
+        kinds = []
+        for position, column in enumerate(columns):
+            if column.name in overrides:
+                kinds.append((overrides[column.name], "is forced continuous by column_kinds"))
+            elif listed is not None:
+                kind = CATEGORICAL if position in listed else CONTINUOUS
+                kinds.append((kind, "is not listed in categorical_features, so it must be continuous,"))
+            else:
+                _check_supported(column)
+                kinds.append((_detect_kind(column), ""))
+        return kinds
+
+    @staticmethod
+    def _listed(features, names: list, frame: bool) -> set[int]:
+        """Positions of the columns that categorical_features lists."""
+        n = len(names)
+        if isinstance(features, str) or np.ndim(features) != 1:
+            raise ValueError(
+                f"categorical_features must be 'auto', column positions, a boolean mask or column "
+                f"names; got {features!r} (wrap a single name or position in a list)."
+            )
+        values = list(features)
+        if values and all(isinstance(v, bool | np.bool_) for v in values):
+            if len(values) != n:
+                raise ValueError(
+                    f"The boolean mask categorical_features has length {len(values)} but X has {n} columns."
+                )
+            return {k for k, v in enumerate(values) if v}
+        if all(isinstance(v, Integral) and not isinstance(v, bool | np.bool_) for v in values):
+            positions = set()
+            for v in values:
+                if not -n <= v < n:
+                    raise ValueError(
+                        f"categorical_features lists column index {int(v)}, which does not exist: X has "
+                        f"{n} columns (valid indices 0..{n - 1})."
+                    )
+                positions.add(int(v) % n)
+            return positions
+        if all(isinstance(v, str) for v in values):
+            if not frame:
+                raise ValueError(
+                    f"categorical_features lists column names {values!r}, but X is an array without "
+                    "column names; give positions or a boolean mask."
+                )
+            position = {name: k for k, name in enumerate(names)}
+            missing = [v for v in values if v not in position]
+            if missing:
+                raise ValueError(f"categorical_features names columns {missing!r}, which are not in X.")
+            return {position[v] for v in values}
+        raise ValueError(
+            "categorical_features must be 'auto', column positions, a boolean mask or column names "
+            f"(not a mix); got {features!r}."
+        )
+
+    # ---------------------------------------------------------------- API
+
+    def fit(self, X) -> TableCodec:
+        """Detect the column kinds and fit one handler per column.
+
+        Parameters
+        ----------
+        X : DataFrame or 2-D array of shape (n_samples, n_features)
+            Any supported dtypes, object arrays included.
+
+        Returns
+        -------
+        self : TableCodec
+        """
+        self.fit_encode(X)
+        return self
+
+    def fit_encode(
+        self, X, *, copy: bool = True, observe_range: bool = True, rows: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``fit(X)`` then ``encode(X)``, encoding each column once.
+
+        Parameters
+        ----------
+        X : DataFrame or 2-D array of shape (n_samples, n_features)
+        copy : bool, default=True
+            False lets a float64 C-ordered array come back as itself instead
+            of a copy (for callers that only read the encoded values).
+        observe_range : bool, default=True
+            False skips learning the continuous handlers' ``observed_min``
+            and ``observed_max`` (two passes over the table), which are then
+            left unset.
+        rows : ndarray of int, default=None
+            Fit the handlers on, and encode, only these rows (positions).
+            Column kinds are still detected, and continuous columns still
+            checked for ``inf``, on the whole table; categories are those
+            seen in ``rows`` (enough to decode values mixed from them).
+
+        Returns
+        -------
+        continuous, categorical : ndarrays
+            As :meth:`encode` returns them.
+        """
+        columns, frame_columns, array_dtype = self._split(X)
+        n_rows = len(columns[0]) if columns else 0
+        if not columns or n_rows == 0:
+            raise ValueError(f"Cannot fit on an empty table: X has {n_rows} rows and {len(columns)} columns.")
+        kinds = self._kinds(columns, frame_columns is not None)
+        self.handlers = [
+            _make_handler(column, kind, why) for column, (kind, why) in zip(columns, kinds, strict=True)
+        ]
+        self.feature_names = [column.name for column in columns]
+        self.kinds = {
+            column.name: handler.kind for column, handler in zip(columns, self.handlers, strict=True)
+        }
+        all_kinds = np.array([handler.kind for handler in self.handlers])
+        self.continuous_indices = np.flatnonzero(all_kinds == CONTINUOUS)
+        self.categorical_indices = np.flatnonzero(all_kinds == CATEGORICAL)
+        self.continuous_handlers = [self.handlers[k] for k in self.continuous_indices]
+        self.categorical_handlers = [self.handlers[k] for k in self.categorical_indices]
+        self._frame_columns = frame_columns.copy() if frame_columns is not None else None
+        self._sparse_dtypes = (
+            {k: dtype for k, dtype in enumerate(X.dtypes) if isinstance(dtype, pd.SparseDtype)}
+            if isinstance(X, pd.DataFrame)
+            else {}
+        )
+        self._array_dtype = array_dtype
+        if rows is not None:
+            self._refuse_inf(X, columns)
+            X = X.iloc[rows] if frame_columns is not None else np.asarray(X)[rows]
+            columns = self._split(X)[0]
+        continuous, categorical = self._encode_columns(X, columns, copy=copy, fit=True)
+        if not observe_range:
+            return continuous, categorical
+        with np.errstate(invalid="ignore"):
+            low, high = np.fmin.reduce(continuous, axis=0), np.fmax.reduce(continuous, axis=0)
+        for handler, observed_min, observed_max in zip(self.continuous_handlers, low, high, strict=True):
+            handler.observed_min, handler.observed_max = float(observed_min), float(observed_max)
+        return continuous, categorical
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "handlers"):
+            raise RuntimeError("This TableCodec is not fitted yet; call fit(X) first.")
+
+    def encode(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """Encode a table with the fitted columns.
+
+        Parameters
+        ----------
+        X : DataFrame or 2-D array
+            Same columns as in ``fit`` (same labels in the same order, or the
+            same width for arrays).  Any number of rows.
+
+        Returns
+        -------
+        continuous : ndarray of float64, shape (n_samples, n_continuous)
+            C-contiguous; ``NaN`` for missing.
+        categorical : ndarray of int, shape (n_samples, n_categorical)
+            Codes, ``-1`` for missing, of dtype :attr:`codes_dtype`.
+        """
+        self._check_fitted()
+        columns, frame_columns, _ = self._split(X)
+        if (frame_columns is None) != (self._frame_columns is None):
+            fitted = "a DataFrame" if self._frame_columns is not None else "an array"
+            raise ValueError(f"This TableCodec was fitted on {fitted}; got {type(X).__name__}.")
+        if frame_columns is not None and not frame_columns.equals(self._frame_columns):
+            expected, got = list(self._frame_columns), list(frame_columns)
+            unknown = [c for c in got if c not in set(expected)]
+            absent = [c for c in expected if c not in set(got)]
+            raise ValueError(
+                f"X has columns {got!r} but the codec was fitted on {expected!r}"
+                + (f"; unexpected: {unknown!r}" if unknown else "")
+                + (f"; missing: {absent!r}" if absent else "")
+                + ("; same columns in another order" if not unknown and not absent else "")
+                + "."
+            )
+        if len(columns) != len(self.handlers):
+            raise ValueError(
+                f"X has {len(columns)} columns but the codec was fitted on {len(self.handlers)}."
+            )
+        return self._encode_columns(X, columns)
+
+    def _encode_columns(
+        self, X, columns: list[pd.Series], copy: bool = True, fit: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Encode the columns (``fit``: fitting their handlers first) into the two tables."""
+        n_rows = len(columns[0])
+        if self._is_numeric_array():
+            if fit:
+                for handler, column in zip(self.handlers, columns, strict=True):
+                    handler._fit_meta(column)
+            # A plain numeric array: one C-ordered float copy, not a column at a time.
+            continuous = (np.array if copy else np.asarray)(X, dtype=np.float64, order="C")
+            self._refuse_inf(continuous, columns)
+            if fit:
+                self.codes_dtype = np.dtype(np.int8)
+            return continuous, np.empty((n_rows, 0), dtype=self.codes_dtype)
+
+        def encoded(position: int) -> np.ndarray:
+            handler, column = self.handlers[position], columns[position]
+            return handler._fit_encode(column) if fit else handler._encode(column)
+
+        continuous = [encoded(k) for k in self.continuous_indices]
+        categorical = [encoded(k) for k in self.categorical_indices]
+        if fit:
+            # Small codes make the table, and every gather from it, several times smaller.
+            most = max((handler.n_categories for handler in self.categorical_handlers), default=0)
+            self.codes_dtype = next(
+                np.dtype(dtype)
+                for dtype in (np.int8, np.int16, np.int32, np.int64)
+                if most <= np.iinfo(dtype).max
+            )
+        return _stacked(continuous, n_rows, np.float64), _stacked(categorical, n_rows, self.codes_dtype)
+
+    def _refuse_inf(self, X, columns: list[pd.Series]) -> None:
+        """Raise the encoding error, naming the column, if a continuous column holds inf."""
+        if self._is_numeric_array():
+            values = np.asarray(X)
+            if values.dtype.kind == "f" and np.isinf(values).any():  # one pass over the whole array
+                first = int(np.flatnonzero(np.isinf(values).any(axis=0))[0])
+                self.handlers[first]._numbers(columns[first])
+            return
+        for k in self.continuous_indices:
+            dtype = columns[k].dtype
+            if pdt.is_float_dtype(dtype) or _is_object(dtype):  # no other dtype holds inf
+                self.handlers[k]._numbers(columns[k])
+
+    @property
+    def decode_order(self) -> str:
+        """The memory layout ("C" or "F") that :meth:`decode` turns into a table fastest."""
+        self._check_fitted()
+        return "C" if self._frame_columns is None else "F"
+
+    @property
+    def decode_is_identity(self) -> bool:
+        """Whether :meth:`decode` returns the continuous values as they are (float64 arrays)."""
+        self._check_fitted()
+        return self._array_dtype == np.float64 and all(type(h) is FloatHandler for h in self.handlers)
+
+    def _is_numeric_array(self) -> bool:
+        """Fitted on a numeric ndarray whose columns are all plain numbers."""
+        return (
+            self._array_dtype is not None
+            and self._array_dtype.kind in "fiu"
+            and all(type(handler) in (FloatHandler, IntegerHandler) for handler in self.handlers)
+        )
+
+    def decode(self, continuous: np.ndarray, categorical: np.ndarray, *, copy: bool = True):
+        """Build a table of the fitted container, labels and dtypes from encoded arrays.
+
+        Parameters
+        ----------
+        continuous : ndarray of shape (n_samples, n_continuous)
+            Float values, possibly outside the observed range.
+        categorical : ndarray of int, shape (n_samples, n_categorical)
+            Codes, ``-1`` for missing.  ``None`` is accepted when there is
+            no categorical column (and likewise for ``continuous``).
+        copy : bool, default=True
+            False lets the result share memory with ``continuous`` where the
+            dtype allows (a caller that hands over arrays it will not touch
+            again, in the layout of :attr:`decode_order`, saves a copy).
+
+        Returns
+        -------
+        DataFrame or ndarray
+            A DataFrame with the fitted labels, order and dtypes and a fresh
+            ``RangeIndex``; or an array of the fitted array's dtype.
+        """
+        self._check_fitted()
+        n_continuous, n_categorical = len(self.continuous_indices), len(self.categorical_indices)
+        continuous = self._block(continuous, n_continuous, "continuous", other=categorical)
+        categorical = self._block(categorical, n_categorical, "categorical", other=continuous)
+        if len(continuous) != len(categorical):
+            raise ValueError(
+                f"continuous has {len(continuous)} rows but categorical has {len(categorical)}; "
+                "they must describe the same rows."
+            )
+        if self.decode_is_identity:
+            return (np.array if copy else np.asarray)(continuous, dtype=np.float64, order="C")
+        decoded = [None] * len(self.handlers)
+        for indices, block in (
+            (self.continuous_indices, continuous),
+            (self.categorical_indices, categorical),
+        ):
+            if not copy and block.flags.f_contiguous:
+                # Each column is contiguous already; decoding may keep it.
+                for k, position in enumerate(indices):
+                    handler = self.handlers[position]
+                    decoded[position] = handler._decode(handler._prepare(block[:, k], copy=False))
+                continue
+            # A fresh contiguous row per column, which decoding may keep; a few
+            # columns at a time, so the copy never holds the whole block.
+            for group in range(0, len(indices), _DECODE_GROUP):
+                rows = _transposed(block[:, group : group + _DECODE_GROUP])
+                for k, position in enumerate(indices[group : group + _DECODE_GROUP]):
+                    handler = self.handlers[position]
+                    decoded[position] = handler._decode(handler._prepare(rows[k], copy=False))
+        if self._frame_columns is None:
+            rows = np.empty((len(decoded), len(continuous)), dtype=self._array_dtype)
+            for k, column in enumerate(decoded):
+                rows[k] = column.to_numpy()
+            return _transposed(rows)
+        for position, dtype in self._sparse_dtypes.items():
+            decoded[position] = decoded[position].astype(dtype)
+        frame = pd.DataFrame(dict(enumerate(decoded)), copy=False)
+        frame.columns = self._frame_columns
+        return frame
+
+    @staticmethod
+    def _block(values, width: int, label: str, other) -> np.ndarray:
+        if values is None:
+            if width:
+                raise ValueError(f"The codec has {width} {label} columns; got None for them.")
+            n_rows = 0 if other is None else len(other)
+            return np.empty((n_rows, 0))
+        values = np.asarray(values)
+        if values.ndim != 2 or values.shape[1] != width:
+            raise ValueError(
+                f"Expected {label} values of shape (n_samples, {width}); got shape {values.shape}."
+            )
+        return values
