@@ -15,6 +15,7 @@ from skmixup.columns import (
     DatetimeHandler,
     FloatHandler,
     IntegerHandler,
+    ObjectIntegerHandler,
     ObjectNumberHandler,
     TableCodec,
     TimedeltaHandler,
@@ -136,7 +137,8 @@ def test_detected_kinds():
     [
         (pd.Series([1.0, 2.0]), FloatHandler),
         (pd.Series([1, 2], dtype="UInt8"), IntegerHandler),
-        (pd.Series([1, None], dtype=object), ObjectNumberHandler),
+        (pd.Series([1, None], dtype=object), ObjectIntegerHandler),
+        (pd.Series([1.5, None], dtype=object), ObjectNumberHandler),
         (pd.Series(pd.to_datetime(["2020-01-01"]).tz_localize("Asia/Tokyo")), DatetimeHandler),
         (pd.Series(pd.to_timedelta([1], unit="D")), TimedeltaHandler),
         (pd.Series(["a", "b"]), CategoricalHandler),
@@ -233,8 +235,8 @@ def test_decoding_rounds_and_clips_integers():
     assert decoded.dtypes.equals(X.dtypes)
     assert decoded["small"].tolist() == [0, 13, 255, 254]  # rint rounds half to even
     assert decoded["signed"].tolist() == [-128, 127, 2, -2]
-    # the largest float64 below 2**63 - 1
-    assert decoded["nullable"].tolist() == [1, 2, pd.NA, np.iinfo(np.int64).max - 1023]
+    # clipped exactly to the dtype's largest value, not to the largest float64 below it
+    assert decoded["nullable"].tolist() == [1, 2, pd.NA, np.iinfo(np.int64).max]
     assert decoded["flag"].tolist() == [False, False, True, True]
     assert decoded["maybe"].tolist() == [False, pd.NA, True, False]
 
@@ -247,7 +249,7 @@ def test_decoding_extrapolated_datetimes_keeps_unit_and_time_zone():
             "wait": pd.Series(pd.to_timedelta([0, 10, 20], unit="s")).dt.as_unit("ms"),
         }
     )
-    codec = TableCodec().fit(X)
+    codec = TableCodec(value_grids=False).fit(X)  # full precision: no snapping to whole days
     continuous, _ = codec.encode(X)
     day, minute = 86400.0, 60_000.0
     extrapolated = np.array(
@@ -266,8 +268,8 @@ def test_decoding_extrapolated_datetimes_keeps_unit_and_time_zone():
         decoded["naive_ms"].iloc[1]
     )
     assert decoded["wait"].iloc[0] == pd.Timedelta(milliseconds=-5000)
-    clipped = decoded["wait"].to_numpy().view(np.int64)[1]  # clipped below the int64 limit
-    assert np.iinfo(np.int64).max - 2048 < clipped <= np.iinfo(np.int64).max
+    clipped = decoded["wait"].to_numpy().view(np.int64)[1]  # clipped exactly at the int64 limit
+    assert clipped == np.iinfo(np.int64).max
 
 
 def test_temporal_offsets_are_in_the_column_unit():
@@ -283,7 +285,7 @@ def test_temporal_offsets_are_in_the_column_unit():
 
 def test_float_columns_decode_values_outside_the_observed_range():
     X = pd.DataFrame({"x": np.array([0.0, 1.0], dtype="float32"), "y": pd.array([0.0, 1.0], dtype="Float64")})
-    codec = TableCodec().fit(X)
+    codec = TableCodec(value_grids=False).fit(X)  # the values are whole numbers: no rounding to them
     decoded = codec.decode(np.array([[-0.3, 1.3], [1e300, np.nan]]), np.empty((2, 0), dtype=np.int64))
     assert decoded.dtypes.equals(X.dtypes)
     assert decoded["x"].iloc[0] == np.float32(-0.3) and decoded["x"].iloc[1] == np.finfo(np.float32).max
@@ -363,11 +365,12 @@ def test_round_trip_large_values_and_more_rows_than_fit():
     X = pd.DataFrame(
         {"big": np.array([2**62, -(2**62)], dtype=np.int64), "u": np.array([0, 2**64 - 1], np.uint64)}
     )
-    codec = TableCodec().fit(X)
-    decoded = codec.decode(np.array([[1e19, 1e20], [-1e19, -1.0]]), np.empty((2, 0), dtype=np.int64))
+    with pytest.warns(UserWarning, match=r"'big' spans .* more than the 2\*\*53"):
+        codec = TableCodec().fit(X)
+    decoded = codec.decode(np.array([[1e19, 1e20], [-1e19, -1e20]]), np.empty((2, 0), dtype=np.int64))
     assert decoded.dtypes.equals(X.dtypes)
-    assert decoded["big"].tolist() == [np.iinfo(np.int64).max - 1023, np.iinfo(np.int64).min]
-    assert decoded["u"].tolist() == [np.iinfo(np.uint64).max - 2047, 0]
+    assert decoded["big"].tolist() == [np.iinfo(np.int64).max, np.iinfo(np.int64).min]
+    assert decoded["u"].tolist() == [np.iinfo(np.uint64).max, 0]
     # encode accepts any number of rows with the fitted columns
     continuous, _ = codec.encode(pd.concat([X] * 3))
     assert continuous.shape == (6, 2)
@@ -645,7 +648,7 @@ def test_fitted_codec_pickles():
 
 def test_repr():
     assert repr(TableCodec(column_kinds={"a": CATEGORICAL})) == (
-        "TableCodec(categorical_features='auto', column_kinds={'a': 'categorical'})"
+        "TableCodec(categorical_features='auto', column_kinds={'a': 'categorical'}, value_grids=True)"
     )
     assert repr(column_handler(pd.Series([1], name="n"))) == "IntegerHandler(name='n', dtype=int64)"
 
@@ -730,7 +733,7 @@ def test_fit_encode_rows_still_refuses_inf_anywhere(as_frame):
 def test_codes_take_the_smallest_dtype_that_holds_them(n_categories, dtype):
     labels = pd.Series([f"v{k:05d}" for k in range(n_categories)] + [None])  # sorted as listed
     X = pd.DataFrame({"x": np.arange(n_categories + 1.0), "label": labels})
-    codec = TableCodec()
+    codec = TableCodec(column_kinds={"label": "categorical"})  # all distinct: an identifier otherwise
     _, codes = codec.fit_encode(X)
     assert codes.dtype == codec.codes_dtype == dtype
     assert codes[-1, 0] == -1 and codes[:, 0].max() == n_categories - 1

@@ -80,26 +80,39 @@ The caller's data is never modified: ``encode`` returns fresh arrays and
 
 from __future__ import annotations
 
-from ._base import CATEGORICAL, CONTINUOUS, KINDS, ColumnHandler
-from .categorical import CategoricalHandler, CategoryDtypeHandler
-from .detect import column_handler
-from .floats import FloatHandler
-from .integers import IntegerHandler, ObjectNumberHandler
+from ._base import CATEGORICAL, CONTINUOUS, DROP, IDENTIFIER, KINDS, ColumnHandler
+from .categorical import CategoricalHandler, CategoryDtypeHandler, DictionaryHandler
+from .detect import column_handler, looks_like_identifier
+from .floats import DecimalHandler, FloatHandler, ObjectNumberHandler
+from .identifiers import DropHandler, IntegerIdentifierHandler, StringIdentifierHandler
+from .integers import IntegerHandler, IntegerValuedHandler, ObjectIntegerHandler
 from .table import TableCodec
-from .temporal import DatetimeHandler, TimedeltaHandler
+from .temporal import DateHandler, DatetimeHandler, TimedeltaHandler, TimeHandler
 
 __all__ = [
     "CATEGORICAL",
     "CONTINUOUS",
+    "DROP",
+    "IDENTIFIER",
     "KINDS",
     "CategoricalHandler",
     "CategoryDtypeHandler",
     "ColumnHandler",
+    "DateHandler",
     "DatetimeHandler",
+    "DecimalHandler",
+    "DictionaryHandler",
+    "DropHandler",
     "FloatHandler",
     "IntegerHandler",
+    "IntegerIdentifierHandler",
+    "IntegerValuedHandler",
+    "ObjectIntegerHandler",
     "ObjectNumberHandler",
+    "StringIdentifierHandler",
     "TableCodec",
+    "TimeHandler",
     "TimedeltaHandler",
     "column_handler",
+    "looks_like_identifier",
 ]

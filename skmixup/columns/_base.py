@@ -8,7 +8,9 @@ from pandas.api import types as pdt
 
 CONTINUOUS = "continuous"
 CATEGORICAL = "categorical"
-KINDS = (CONTINUOUS, CATEGORICAL)
+IDENTIFIER = "identifier"
+DROP = "drop"
+KINDS = (CONTINUOUS, CATEGORICAL, IDENTIFIER, DROP)
 
 _INT64 = np.iinfo(np.int64)
 _NAT = _INT64.min  # the int64 that numpy and pandas use for NaT
@@ -18,16 +20,6 @@ _OBJECT_LABELS = frozenset({"string", "bytes", "boolean", "empty"})
 
 def _describe(name) -> str:
     return f"Column {name!r}"
-
-
-def _float_bounds(low: int, high: int) -> tuple[float, float]:
-    """Floats inside ``[low, high]`` (integers) as close to them as possible."""
-    float_low, float_high = float(low), float(high)
-    if int(float_low) < low:
-        float_low = float(np.nextafter(float_low, np.inf))
-    if int(float_high) > high:
-        float_high = float(np.nextafter(float_high, -np.inf))
-    return float_low, float_high
 
 
 def _is_object(dtype) -> bool:
@@ -166,18 +158,33 @@ class ColumnHandler:
 class _ContinuousHandler(ColumnHandler):
     """A column mixed as ``w·x_i + (1 - w)·x_j``.
 
+    Decoding goes through :meth:`exact`, which puts mixed values where the
+    column's dtype (and, when learnt, its value grid) can hold them, then
+    builds the column from those values.
+
     Attributes
     ----------
     observed_min, observed_max : float
         Smallest and largest encoded value seen in ``fit`` (``NaN`` if the
         column was entirely missing).
+    grid_step : float or None
+        The spacing, in encoded units, of the grid the fitted values lie on
+        (1 for integers, 0.01 for prices in cents, 86400 for dates held in
+        seconds...), or None for full-precision floats.
+    discrete : bool
+        Set by :class:`~skmixup.columns.TableCodec` for grid columns with so
+        few levels that rounding would distort them: such a column takes the
+        value of the kept parent instead of being mixed.
     """
 
     kind = CONTINUOUS
+    grid_step: float | None = None
+    discrete = False
+    #: Whether ``fit`` learns the grid of the values (set by the codec before fitting).
+    learn_grid = True
 
     def fit(self, column: pd.Series) -> _ContinuousHandler:
-        super().fit(column)
-        self._observe(self._encode(_as_series(column)))
+        self._observe(self._fit_encode(_as_series(column)))
         return self
 
     def _observe(self, values: np.ndarray) -> None:
@@ -193,6 +200,22 @@ class _ContinuousHandler(ColumnHandler):
                 f"{_describe(self.name)}: expected 1-D values to decode; got shape {values.shape}."
             )
         return values
+
+    def exact(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The values decoding gives, in a comparable numeric form, and the missing mask.
+
+        Two encoded values decode to the same value iff their ``exact``
+        forms are equal (missing aside).  ``values`` (float64, 1-D) may be
+        modified in place.
+        """
+        raise NotImplementedError
+
+    def _build(self, values: np.ndarray, missing: np.ndarray) -> pd.Series:
+        """The column of the fitted dtype from :meth:`exact`'s output."""
+        raise NotImplementedError
+
+    def _decode(self, values):
+        return self._build(*self.exact(values))
 
     def _numbers(self, column: pd.Series) -> np.ndarray:
         """Any numeric column as float64 with NaN for missing; refuse inf."""
@@ -212,13 +235,6 @@ class _ContinuousHandler(ColumnHandler):
                 "missing (NaN). Replace them, e.g. with X.replace([np.inf, -np.inf], np.nan)."
             )
         return values
-
-    def _rounded(self, values: np.ndarray, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
-        """``rint`` then clip to ``[low, high]``; missing entries set to 0 and flagged."""
-        rounded = np.clip(np.rint(values), low, high)
-        missing = np.isnan(rounded)
-        rounded[missing] = 0.0
-        return rounded, missing
 
     def _refuse_missing(self, missing: np.ndarray) -> None:
         if missing.any():

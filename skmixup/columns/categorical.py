@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import _arrow
 from ._base import _CategoricalHandler, _describe, _is_object, _missing_marker
 
 
@@ -32,10 +33,11 @@ class CategoryDtypeHandler(_CategoricalHandler):
 class CategoricalHandler(_CategoricalHandler):
     """Any other categorical column: codes of its sorted distinct values.
 
-    Bools, nullable booleans, strings, object labels, and every column forced
-    categorical (numbers, datetimes...).  Values that cannot be sorted
-    together (an object column mixing strings and numbers) are ordered as
-    ``pd.factorize(..., sort=True)`` orders them.
+    Bools, nullable booleans, strings, object labels, Arrow booleans,
+    strings and binaries, and every column forced categorical (numbers,
+    datetimes...).  Values that cannot be sorted together (an object column
+    mixing strings and numbers) are ordered as ``pd.factorize(...,
+    sort=True)`` orders them.
     """
 
     def _learn(self, column):
@@ -44,7 +46,9 @@ class CategoricalHandler(_CategoricalHandler):
     def _fit_encode(self, column):
         # Fitting and encoding share one factorisation, the costly part of both.
         self.name, self.dtype = column.name, column.dtype
+        self._arrow_type = _arrow.arrow_type(self.dtype)
         codes, self._uniques = self._factorize(column)
+        self.n_present = int(np.count_nonzero(codes >= 0))
         try:
             self.categories = pd.Index(self._uniques, dtype=self._uniques.dtype, tupleize_cols=False)
         except NotImplementedError:  # float16 has no Index
@@ -54,6 +58,7 @@ class CategoricalHandler(_CategoricalHandler):
 
     @staticmethod
     def _factorize(column: pd.Series):
+        column = _arrow.computable(column)
         values = column.to_numpy() if isinstance(column.dtype, np.dtype) else column.array
         return pd.factorize(values, sort=True, use_na_sentinel=True)
 
@@ -80,6 +85,8 @@ class CategoricalHandler(_CategoricalHandler):
             data[missing] = self._missing
         else:
             data = pd.api.extensions.take(self._uniques, codes, allow_fill=True)
+            if self._arrow_type is not None and data.dtype != self.dtype:  # a view type, factorised as large
+                return _arrow.series(_arrow.array(pd.Series(data)).cast(self._arrow_type), self.name)
         return self._series(data)
 
     def _refuse_missing(self, missing: np.ndarray) -> None:
@@ -88,3 +95,44 @@ class CategoricalHandler(_CategoricalHandler):
                 f"{_describe(self.name)} has dtype {self.dtype}, which cannot hold missing values, "
                 "but the codes to decode contain -1 (missing)."
             )
+
+
+class DictionaryHandler(_CategoricalHandler):
+    """Arrow dictionary columns (Parquet categoricals, polars ``Categorical`` and ``Enum``).
+
+    The categories are the dictionary's values, used or not, in its order;
+    the codes are its indices.  Decoding gives a dictionary column of the
+    same Arrow type (index type, value type and ``ordered`` flag).
+    """
+
+    def _learn(self, column):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        self._arrow_type = _arrow.arrow_type(self.dtype)
+        data = _arrow.array(column)
+        dictionary = data.dictionary
+        if dictionary.null_count or len(pc.unique(dictionary)) != len(dictionary):
+            # Repeated or missing dictionary values: one code per distinct present value.
+            dictionary = pc.unique(dictionary.filter(pc.is_valid(dictionary)))
+        self._dictionary = dictionary
+        self.categories = pd.Index(_arrow.series(dictionary, None))
+        self._index_type = self._arrow_type.index_type
+        self._ordered = self._arrow_type.ordered
+        self._pa = pa
+
+    def _encode(self, column):
+        if _arrow.arrow_type(column.dtype) is not None and column.dtype == self.dtype:
+            data = _arrow.array(column)
+            if data.dictionary.equals(self._dictionary):
+                indices = data.indices.cast(self._pa.int64()).fill_null(-1)
+                return np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        codes = self.categories.get_indexer(column.astype(self.categories.dtype))
+        self._unseen(column, codes)
+        return codes
+
+    def _decode(self, values):
+        missing = values < 0
+        indices = _arrow.from_numpy(np.where(missing, 0, values), missing, self._index_type)
+        data = self._pa.DictionaryArray.from_arrays(indices, self._dictionary, ordered=self._ordered)
+        return _arrow.series(data, self.name)

@@ -1,15 +1,20 @@
-"""Which kind a column is: detection from the dtype, and forced kinds."""
+"""Which kind a column is: detection from the dtype, forced kinds, and the handler for each."""
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 from pandas.api import types as pdt
 
+from . import _arrow
 from ._base import (
     _OBJECT_LABELS,
     _OBJECT_NUMBERS,
     CATEGORICAL,
     CONTINUOUS,
+    DROP,
+    IDENTIFIER,
     KINDS,
     ColumnHandler,
     _as_series,
@@ -18,17 +23,63 @@ from ._base import (
     _is_object,
     _object_values,
 )
-from .categorical import CategoricalHandler, CategoryDtypeHandler
-from .floats import FloatHandler
-from .integers import IntegerHandler, ObjectNumberHandler
-from .temporal import DatetimeHandler, TimedeltaHandler
+from .categorical import CategoricalHandler, CategoryDtypeHandler, DictionaryHandler
+from .floats import DecimalHandler, FloatHandler, ObjectNumberHandler
+from .identifiers import DropHandler, IntegerIdentifierHandler, StringIdentifierHandler
+from .integers import IntegerHandler, ObjectIntegerHandler
+from .temporal import DateHandler, DatetimeHandler, TimedeltaHandler, TimeHandler
+
+_ARROW_CONTINUOUS = {
+    _arrow.FLOAT: FloatHandler,
+    _arrow.INTEGER: IntegerHandler,
+    _arrow.BOOLEAN: IntegerHandler,
+    _arrow.TIMESTAMP: DatetimeHandler,
+    _arrow.DURATION: TimedeltaHandler,
+    _arrow.DATE: DateHandler,
+    _arrow.TIME: TimeHandler,
+    _arrow.DECIMAL: DecimalHandler,
+}
+_ARROW_CATEGORICAL = {_arrow.BOOLEAN, _arrow.STRING, _arrow.BINARY, _arrow.DICTIONARY, _arrow.NULL}
+_OBJECT_CONTINUOUS = {
+    "integer": ObjectIntegerHandler,
+    "floating": ObjectNumberHandler,
+    "mixed-integer-float": ObjectNumberHandler,
+    "empty": ObjectNumberHandler,
+    "decimal": DecimalHandler,
+    "date": DateHandler,
+}
+
+# Identifier detection (see IDENTIFIER_RULE in the package docstring).
+IDENTIFIER_MIN_VALUES = 20
+IDENTIFIER_DISTINCT_SHARE = 0.95
+_IDENTIFIER_NAME = re.compile(r"(?:^|[_\W])(?:id|key|uuid|guid)$|^(?:id|uuid|guid)(?:[_\W]|$)", re.IGNORECASE)
+_CAMEL_IDENTIFIER = re.compile(r"[a-z0-9](?:Id|ID)$")
+_SAMPLE = 1000
+
+
+def _arrow_family(column: pd.Series) -> str | None:
+    pa_type = _arrow.arrow_type(column.dtype)
+    if pa_type is None:
+        return None
+    family = _arrow.family(pa_type)
+    if family is None:
+        raise TypeError(
+            f"{_describe(column.name)} has Arrow type {pa_type}, which cannot be mixed (nested, "
+            "interval and extension types are not supported); flatten, convert or drop the column."
+        )
+    return family
 
 
 def _continuous_class(column: pd.Series, why: str = "is forced continuous") -> type[_ContinuousHandler]:
     """The continuous handler for a column, or a TypeError naming it."""
     dtype = column.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        family = None
+    family = _arrow_family(column)
+    if family is not None:
+        if family in _ARROW_CONTINUOUS:
+            return _ARROW_CONTINUOUS[family]
+        values = f"Arrow type {dtype.pyarrow_dtype}"
+    elif isinstance(dtype, pd.CategoricalDtype):
+        values = f"dtype {dtype}"
     elif pdt.is_float_dtype(dtype):
         return FloatHandler
     elif pdt.is_integer_dtype(dtype) or pdt.is_bool_dtype(dtype):
@@ -39,21 +90,23 @@ def _continuous_class(column: pd.Series, why: str = "is forced continuous") -> t
         return TimedeltaHandler
     elif _is_object(dtype):
         family = _object_values(column)
-        if family in _OBJECT_NUMBERS or family == "empty":
-            return ObjectNumberHandler
+        if family in _OBJECT_CONTINUOUS:
+            return _OBJECT_CONTINUOUS[family]
+        values = f"values of type {family!r}"
     else:
-        family = None
-    values = f"values of type {family!r}" if family else f"dtype {dtype}"
+        values = f"dtype {dtype}"
     raise TypeError(
         f"{_describe(column.name)} {why} but holds {values}; continuous columns need numbers, "
-        "bools, datetimes or timedeltas. Make it categorical (categorical_features / column_kinds) "
-        "or convert it."
+        "bools, decimals, datetimes, dates, times or timedeltas. Make it categorical "
+        "(categorical_features / column_kinds) or convert it."
     )
 
 
 def _check_supported(column: pd.Series) -> None:
     dtype = column.dtype
-    if pdt.is_complex_dtype(dtype):
+    if _arrow.arrow_type(dtype) is not None:
+        _arrow_family(column)
+    elif pdt.is_complex_dtype(dtype):
         raise TypeError(f"{_describe(column.name)} has complex dtype {dtype}, which cannot be mixed.")
 
 
@@ -61,6 +114,13 @@ def _detect_kind(column: pd.Series) -> str:
     """The kind of a column from its dtype (and, for object columns, its values)."""
     dtype = column.dtype
     name = _describe(column.name)
+    family = _arrow_family(column)
+    if family is not None:
+        if family in _ARROW_CATEGORICAL:
+            return CATEGORICAL
+        if family == _arrow.FLOAT:
+            return CONTINUOUS
+        return CONTINUOUS if column.notna().any() else CATEGORICAL
     if isinstance(dtype, pd.CategoricalDtype) or pdt.is_bool_dtype(dtype):
         return CATEGORICAL
     if pdt.is_float_dtype(dtype):
@@ -71,7 +131,7 @@ def _detect_kind(column: pd.Series) -> str:
         return CATEGORICAL
     if _is_object(dtype):
         family = _object_values(column)
-        if family in _OBJECT_NUMBERS:
+        if family in _OBJECT_NUMBERS or family in ("decimal", "date"):
             return CONTINUOUS
         if family in _OBJECT_LABELS:
             return CATEGORICAL
@@ -84,9 +144,9 @@ def _detect_kind(column: pd.Series) -> str:
                 "it (e.g. .astype(str)) or force it with column_kinds={...: 'categorical'}."
             )
         raise TypeError(
-            f"{name} is an object column holding {family} values; expected only numbers (continuous) "
-            "or only strings or bools (categorical). Convert it (e.g. pd.to_datetime, astype(float)) "
-            "or force it with column_kinds={...: 'categorical'}."
+            f"{name} is an object column holding {family} values; expected only numbers, decimals "
+            "or dates (continuous) or only strings or bools (categorical). Convert it (e.g. "
+            "pd.to_datetime, astype(float)) or force it with column_kinds={...: 'categorical'}."
         )
     raise TypeError(
         f"{name} has unsupported dtype {dtype}; expected numbers, bools, datetimes, timedeltas, "
@@ -94,23 +154,83 @@ def _detect_kind(column: pd.Series) -> str:
     )
 
 
+def _is_string_like(column: pd.Series) -> bool:
+    family = _arrow_family(column)
+    if family is not None:
+        return family == _arrow.STRING
+    dtype = column.dtype
+    return isinstance(dtype, pd.StringDtype) or (_is_object(dtype) and _object_values(column) == "string")
+
+
+def _is_integer(column: pd.Series) -> bool:
+    family = _arrow_family(column)
+    if family is not None:
+        return family == _arrow.INTEGER
+    return pdt.is_integer_dtype(column.dtype) and not pdt.is_bool_dtype(column.dtype)
+
+
 def _make_handler(column: pd.Series, kind: str, why: str = "is forced continuous") -> ColumnHandler:
     """A handler of the kind for the column, knowing its name only, or a TypeError naming it."""
     _check_supported(column)
     if kind == CONTINUOUS:
         handler = _continuous_class(column, why)()
+    elif kind == IDENTIFIER:
+        if _is_integer(column):
+            handler = IntegerIdentifierHandler()
+        elif _is_string_like(column):
+            handler = StringIdentifierHandler()
+        else:
+            raise TypeError(
+                f"{_describe(column.name)} is made an identifier but has dtype {column.dtype}; "
+                "identifiers are integer or string columns."
+            )
+    elif kind == DROP:
+        handler = DropHandler()
     elif isinstance(column.dtype, pd.CategoricalDtype):
         handler = CategoryDtypeHandler()
+    elif _arrow_family(column) == _arrow.DICTIONARY:
+        handler = DictionaryHandler()
     else:
         handler = CategoricalHandler()
     handler.name = column.name  # for the errors raised before it is fitted
     return handler
 
 
+def looks_like_identifier(column: pd.Series) -> bool:
+    """Whether a column is detected as an identifier (the rule of :mod:`skmixup.columns`).
+
+    String columns: at least 20 values, 95 % or more of them distinct.
+    Integer columns: at least 20 values, all distinct, and either a name that
+    says so (``id``, ``customer_id``, ``userId``, ``order_key``, ``uuid``...)
+    or a dense range (``max - min + 1 <= 2 · count``, as row numbers are).
+    Floats, bools, categories and every other dtype: never.
+    """
+    string_like = _is_string_like(column)
+    if not string_like and not _is_integer(column):
+        return False
+    n_present = int(column.notna().sum())
+    if n_present < IDENTIFIER_MIN_VALUES:
+        return False
+    # A strided sample rejects the common case (few distinct values) without hashing the column.
+    sample = column.iloc[:: max(1, len(column) // _SAMPLE)].dropna()
+    if sample.nunique() < 0.9 * len(sample):
+        return False
+    if string_like:
+        return _arrow.computable(column).nunique() >= IDENTIFIER_DISTINCT_SHARE * n_present
+    named = isinstance(column.name, str) and bool(
+        _IDENTIFIER_NAME.search(column.name) or _CAMEL_IDENTIFIER.search(column.name)
+    )
+    if not named:
+        low, high = column.min(), column.max()
+        if int(high) - int(low) + 1 > 2 * n_present:
+            return False
+    return bool(column.dropna().is_unique)
+
+
 def _check_kind(kind, name) -> str:
     if not (isinstance(kind, str) and kind in KINDS):
         raise ValueError(
-            f"{_describe(name)}: the kind must be {CONTINUOUS!r} or {CATEGORICAL!r}; got {kind!r}."
+            f"{_describe(name)}: the kind must be one of {', '.join(map(repr, KINDS))}; got {kind!r}."
         )
     return kind
 
@@ -122,9 +242,10 @@ def column_handler(column: pd.Series, kind: str | None = None) -> ColumnHandler:
     ----------
     column : pandas Series or 1-D array-like
         The column (for example a target ``y``).
-    kind : {"continuous", "categorical"} or None, default=None
+    kind : {"continuous", "categorical", "identifier"} or None, default=None
         Forced kind; ``None`` detects it from the dtype as
-        :mod:`skmixup.columns` describes.
+        :mod:`skmixup.columns` describes (identifiers are only ever forced
+        here: detecting them is the table's job).
 
     Returns
     -------

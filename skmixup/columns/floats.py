@@ -1,31 +1,193 @@
-"""Float columns."""
+"""Float and decimal columns, mixed as they are; their grid is a number of decimals."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ._base import _ContinuousHandler
+from . import _arrow
+from ._base import _ContinuousHandler, _describe, _missing_marker
+
+# Decimals tried when learning a float column's grid: beyond 12 the grid is
+# either absent (computed values such as 1/3) or finer than most doubles.
+MAX_DECIMALS = 12
+_EXACT_INTEGERS = 2.0**53
+_SAMPLE = 4096
 
 
-class FloatHandler(_ContinuousHandler):
-    """Float columns: numpy float16/32/64 and nullable ``Float32``/``Float64``."""
+def observed_decimals(values: np.ndarray, max_decimals: int = MAX_DECIMALS) -> int | None:
+    """The fewest decimals ``d`` such that every value is the double nearest a ``d``-decimal number.
+
+    ``x`` passes for ``d`` iff ``rint(x·10^d) / 10^d == x``: IEEE division is
+    correctly rounded, so this is exactly the double that the decimal
+    literal with ``d`` decimals parses to.  Values too large for ``x·10^d``
+    to be an exact integer never pass (there the grid would be finer than
+    the doubles themselves).  None if no ``d <= max_decimals`` works.  A
+    sample screens the candidates; the chosen one is checked on every value.
+    """
+    present = values[~np.isnan(values)]
+    if present.size == 0:
+        return None
+    largest = float(np.abs(present).max())
+    sample = present[:: max(1, present.size // _SAMPLE)]
+    for decimals in range(max_decimals + 1):
+        scale = 10.0**decimals
+        if largest * scale >= _EXACT_INTEGERS:
+            return None
+        if _on_grid(sample, scale) and _on_grid(present, scale):
+            return decimals
+    return None
+
+
+def _on_grid(values: np.ndarray, scale: float) -> bool:
+    return bool(np.array_equal(np.rint(values * scale) / scale, values))
+
+
+def round_to_decimals(values: np.ndarray, decimals: int) -> np.ndarray:
+    """``values`` rounded in place to ``decimals`` decimals (the doubles of those decimals)."""
+    scale = 10.0**decimals
+    values *= scale
+    np.rint(values, out=values)
+    values /= scale
+    return values
+
+
+class _DecimalGrid(_ContinuousHandler):
+    """A continuous column whose values may lie on a grid of ``decimals`` decimals.
+
+    Attributes
+    ----------
+    decimals : int or None
+        The number of decimals of the grid, or None (full precision).
+    """
+
+    decimals: int | None = None
+
+    def _learn_grid(self, values: np.ndarray) -> None:
+        self.decimals = observed_decimals(values) if self.learn_grid else None
+        self.grid_step = None if self.decimals is None else 10.0**-self.decimals
+
+    def _fit_encode(self, column):
+        values = super()._fit_encode(column)
+        self._learn_grid(values)
+        return values
+
+    def exact(self, values):
+        if self.decimals is not None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                round_to_decimals(values, self.decimals)
+        return values, np.isnan(values)
+
+
+class FloatHandler(_DecimalGrid):
+    """Float columns: numpy float16/32/64, nullable ``Float32``/``Float64``, Arrow floats.
+
+    Values are clipped to the dtype's finite range, and rounded to the
+    observed number of decimals when the fitted values have one.  In an
+    Arrow column NaN and null are both missing and both come back as null.
+    """
+
+    def _learn(self, column):
+        self._arrow_type = _arrow.arrow_type(self.dtype)
+        if self._arrow_type is not None:
+            self._numpy_dtype = np.dtype(self._arrow_type.to_pandas_dtype())
+        else:
+            self._numpy_dtype = np.dtype(getattr(self.dtype, "numpy_dtype", self.dtype))
 
     def _encode(self, column):
         return self._numbers(column)
 
-    def _decode(self, values):
-        if isinstance(self.dtype, pd.api.extensions.ExtensionDtype):  # Float32 / Float64
-            numpy_dtype = self.dtype.numpy_dtype
-            missing = np.isnan(values)
-            data = self._clip_to(values, numpy_dtype).astype(numpy_dtype)
-            data[missing] = 0.0
-            return self._series(pd.arrays.FloatingArray(data, missing))
-        return self._series(self._clip_to(values, self.dtype).astype(self.dtype, copy=False))
+    def exact(self, values):
+        values, missing = super().exact(values)
+        if self._numpy_dtype.itemsize < 8:
+            info = np.finfo(self._numpy_dtype)
+            np.clip(values, float(info.min), float(info.max), out=values)
+        return values, missing
 
-    @staticmethod
-    def _clip_to(values: np.ndarray, dtype) -> np.ndarray:
-        if np.dtype(dtype).itemsize >= 8:
-            return values
-        info = np.finfo(dtype)
-        return np.clip(values, float(info.min), float(info.max))
+    def _build(self, values, missing):
+        data = values.astype(self._numpy_dtype, copy=False)
+        if self._arrow_type is not None:
+            return _arrow.series(_arrow.from_numpy(data, missing, self._arrow_type), self.name)
+        if isinstance(self.dtype, pd.api.extensions.ExtensionDtype):  # Float32 / Float64
+            if missing.any():
+                data = data.copy() if data is values else data
+                data[missing] = 0.0
+            return self._series(pd.arrays.FloatingArray(data, missing))
+        return self._series(data)
+
+
+class ObjectNumberHandler(_DecimalGrid):
+    """Object columns holding floats (or ints and floats); decoded to Python floats."""
+
+    def _learn(self, column):
+        self._missing = _missing_marker(column)
+
+    def _encode(self, column):
+        return self._numbers(column)
+
+    def _build(self, values, missing):
+        data = values.astype(object)
+        data[missing] = self._missing
+        return self._series(data)
+
+
+class DecimalHandler(_ContinuousHandler):
+    """Decimal columns: Arrow ``decimal128``/``decimal256``, and object columns of ``decimal.Decimal``.
+
+    Mixed as float64 and rounded back to the column's scale (its number of
+    decimals: the Arrow type's scale, or the most decimals seen among the
+    ``Decimal`` objects), then clipped to what the precision holds.  Values
+    are exact while ``|value|·10^scale < 2**53`` (15 significant digits).
+    Object decimals are rebuilt through pyarrow.
+    """
+
+    def _learn(self, column):
+        import pyarrow as pa
+
+        self._arrow_type = _arrow.arrow_type(self.dtype)
+        if self._arrow_type is None:  # object Decimals: the widest scale seen
+            self._missing = _missing_marker(column)
+            exponents = [value.as_tuple().exponent for value in column.dropna().to_numpy()]
+            exponents = [e for e in exponents if isinstance(e, int)]  # NaN / inf decimals have 'n', 'F'
+            scale = max([0, *(-e for e in exponents)])
+            self._decimal_type = pa.decimal128(38, min(scale, 37))
+        else:
+            self._decimal_type = self._arrow_type
+        self.decimals = self._decimal_type.scale
+        self.grid_step = 10.0**-self.decimals
+        digits = self._decimal_type.precision - self.decimals
+        self._largest = float(10**digits) - self.grid_step
+
+    def _encode(self, column):
+        import pyarrow as pa
+
+        if self._arrow_type is None:
+            try:
+                data = pa.array(column.to_numpy(), from_pandas=True, type=self._decimal_type)
+            except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as error:
+                raise TypeError(
+                    f"{_describe(self.name)} holds values that are not finite decimal.Decimal "
+                    f"numbers ({error})."
+                ) from None
+        else:
+            data = _arrow.array(column)
+        values = data.cast(pa.float64()).to_numpy(zero_copy_only=False)
+        return np.asarray(values, dtype=np.float64)
+
+    def exact(self, values):
+        missing = np.isnan(values)
+        with np.errstate(over="ignore", invalid="ignore"):
+            round_to_decimals(values, self.decimals)
+        np.clip(values, -self._largest, self._largest, out=values)
+        return values, missing
+
+    def _build(self, values, missing):
+        import pyarrow as pa
+
+        data = _arrow.from_numpy(np.where(missing, 0.0, values), missing, pa.float64())
+        data = data.cast(self._decimal_type, safe=False)
+        if self._arrow_type is not None:
+            return _arrow.series(data, self.name)
+        objects = np.asarray(data.to_numpy(zero_copy_only=False), dtype=object)
+        objects[missing] = self._missing
+        return self._series(objects)

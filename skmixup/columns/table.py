@@ -8,12 +8,17 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 from pandas.api import types as pdt
+from sklearn.utils import check_random_state
 
 from ._arrays import _stacked, _transposed
-from ._base import CATEGORICAL, CONTINUOUS, _is_object
-from .detect import _check_kind, _check_supported, _detect_kind, _make_handler
+from ._base import CATEGORICAL, CONTINUOUS, DROP, IDENTIFIER, _is_object
+from .detect import _check_kind, _check_supported, _detect_kind, _make_handler, looks_like_identifier
 from .floats import FloatHandler
-from .integers import IntegerHandler
+
+# A grid column is *discrete* (mixed by taking the kept parent's value) when rounding a
+# mixed value onto its grid, which adds about step**2 / 12 to its variance, would move the
+# variance by more than this share.
+DISCRETE_VARIANCE_SHARE = 0.005
 
 _DECODE_GROUP = 4  # columns transposed together when decoding
 
@@ -31,8 +36,15 @@ class TableCodec:
         columns; every other column is continuous and must be numeric
         (numbers, bools, datetimes, timedeltas).
     column_kinds : dict or None, default=None
-        ``{column label: "continuous" | "categorical"}`` (positions for
-        numpy input), applied last: it wins over ``categorical_features``.
+        ``{column label: "continuous" | "categorical" | "identifier" |
+        "drop"}`` (positions for numpy input), applied last: it wins over
+        ``categorical_features``.
+    value_grids : bool, default=True
+        Learn the grid each continuous column's values lie on (integers,
+        the observed number of decimals, the observed resolution of
+        datetimes) so that decoded values lie on it, and mark grid columns
+        with few levels as :attr:`~skmixup.columns.ColumnHandler.discrete`.
+        False decodes at full precision (integers still round to integers).
 
     Attributes
     ----------
@@ -40,12 +52,16 @@ class TableCodec:
         Column labels (``0 .. p-1`` for arrays).
     kinds : dict
         ``{label: kind}`` in column order.
-    continuous_indices, categorical_indices : ndarray of int
-        Positions of the columns of each kind.
+    continuous_indices, categorical_indices, identifier_indices : ndarray of int
+        Positions of the columns of each kind (dropped columns are in none).
     handlers : list of ColumnHandler
         One fitted handler per column, in column order.
-    continuous_handlers, categorical_handlers : list of ColumnHandler
+    continuous_handlers, categorical_handlers, identifier_handlers : list of ColumnHandler
         The handlers of each kind, in the order of :meth:`encode`'s columns.
+    detected_identifiers : list
+        Labels of the columns detected as identifiers (not forced).
+    discrete : ndarray of bool
+        Per continuous column, whether it is discrete.
     codes_dtype : numpy dtype
         The dtype of the categorical codes: the smallest of int8, int16,
         int32 and int64 that holds every column's number of categories.
@@ -68,14 +84,15 @@ class TableCodec:
     2   27  Paris
     """
 
-    def __init__(self, categorical_features="auto", column_kinds=None):
+    def __init__(self, categorical_features="auto", column_kinds=None, value_grids=True):
         self.categorical_features = categorical_features
         self.column_kinds = column_kinds
+        self.value_grids = value_grids
 
     def __repr__(self) -> str:
         return (
             f"TableCodec(categorical_features={self.categorical_features!r}, "
-            f"column_kinds={self.column_kinds!r})"
+            f"column_kinds={self.column_kinds!r}, value_grids={self.value_grids!r})"
         )
 
     # ---------------------------------------------------------------- input
@@ -107,8 +124,8 @@ class TableCodec:
             columns = [pd.Series(array[:, k], name=k, copy=False) for k in range(array.shape[1])]
         return columns, None, array.dtype
 
-    def _kinds(self, columns: list[pd.Series], frame: bool) -> list[tuple[str, str]]:
-        """(kind, reason) per column, from categorical_features then column_kinds."""
+    def _kinds(self, columns: list[pd.Series], frame: bool) -> list[tuple[str, str, bool]]:
+        """(kind, reason, detected) per column, from categorical_features then column_kinds."""
         names = [column.name for column in columns]
         features = self.categorical_features
         if features is None or (isinstance(features, str) and features == "auto"):
@@ -118,8 +135,8 @@ class TableCodec:
         overrides = self.column_kinds or {}
         if not isinstance(overrides, Mapping):
             raise TypeError(
-                "column_kinds must be None or a dict {column: 'continuous' | 'categorical'}; got "
-                f"{type(overrides).__name__}."
+                "column_kinds must be None or a dict {column: 'continuous' | 'categorical' | "
+                f"'identifier' | 'drop'}}; got {type(overrides).__name__}."
             )
         known = set(names)
         for name, kind in overrides.items():
@@ -130,13 +147,16 @@ class TableCodec:
         kinds = []
         for position, column in enumerate(columns):
             if column.name in overrides:
-                kinds.append((overrides[column.name], "is forced continuous by column_kinds"))
+                kinds.append((overrides[column.name], "is forced continuous by column_kinds", False))
             elif listed is not None:
                 kind = CATEGORICAL if position in listed else CONTINUOUS
-                kinds.append((kind, "is not listed in categorical_features, so it must be continuous,"))
+                why = "is not listed in categorical_features, so it must be continuous,"
+                kinds.append((kind, why, False))
             else:
                 _check_supported(column)
-                kinds.append((_detect_kind(column), ""))
+                kinds.append((_detect_kind(column), "", True))
+        if all(kind == DROP for kind, _, _ in kinds):
+            raise ValueError("column_kinds drops every column of X; at least one must be kept.")
         return kinds
 
     @staticmethod
@@ -225,13 +245,18 @@ class TableCodec:
             As :meth:`encode` returns them.
         """
         columns, frame_columns, array_dtype = self._split(X)
-        n_rows = len(columns[0]) if columns else 0
+        n_rows = len(X) if frame_columns is not None else (len(columns[0]) if columns else 0)
         if not columns or n_rows == 0:
             raise ValueError(f"Cannot fit on an empty table: X has {n_rows} rows and {len(columns)} columns.")
         kinds = self._kinds(columns, frame_columns is not None)
-        self.handlers = [
-            _make_handler(column, kind, why) for column, (kind, why) in zip(columns, kinds, strict=True)
-        ]
+        self.handlers, self.detected_identifiers = [], []
+        for column, (kind, why, detected) in zip(columns, kinds, strict=True):
+            if detected and kind in (CONTINUOUS, CATEGORICAL) and looks_like_identifier(column):
+                kind = IDENTIFIER
+                self.detected_identifiers.append(column.name)
+            handler = _make_handler(column, kind, why)
+            handler.learn_grid = bool(self.value_grids)
+            self.handlers.append(handler)
         self.feature_names = [column.name for column in columns]
         self.kinds = {
             column.name: handler.kind for column, handler in zip(columns, self.handlers, strict=True)
@@ -239,9 +264,15 @@ class TableCodec:
         all_kinds = np.array([handler.kind for handler in self.handlers])
         self.continuous_indices = np.flatnonzero(all_kinds == CONTINUOUS)
         self.categorical_indices = np.flatnonzero(all_kinds == CATEGORICAL)
+        self.identifier_indices = np.flatnonzero(all_kinds == IDENTIFIER)
+        self._kept = np.flatnonzero(all_kinds != DROP)
         self.continuous_handlers = [self.handlers[k] for k in self.continuous_indices]
         self.categorical_handlers = [self.handlers[k] for k in self.categorical_indices]
-        self._frame_columns = frame_columns.copy() if frame_columns is not None else None
+        self.identifier_handlers = [self.handlers[k] for k in self.identifier_indices]
+        for k in self.identifier_indices:  # fresh values must avoid every real one, not a subset's
+            self.handlers[k].fit(columns[k])
+        self._frame_columns = frame_columns[self._kept] if frame_columns is not None else None
+        self._input_columns = frame_columns.copy() if frame_columns is not None else None
         self._sparse_dtypes = (
             {k: dtype for k, dtype in enumerate(X.dtypes) if isinstance(dtype, pd.SparseDtype)}
             if isinstance(X, pd.DataFrame)
@@ -253,6 +284,7 @@ class TableCodec:
             X = X.iloc[rows] if frame_columns is not None else np.asarray(X)[rows]
             columns = self._split(X)[0]
         continuous, categorical = self._encode_columns(X, columns, copy=copy, fit=True)
+        self.discrete = np.array([handler.discrete for handler in self.continuous_handlers], dtype=bool)
         if not observe_range:
             return continuous, categorical
         with np.errstate(invalid="ignore"):
@@ -283,11 +315,11 @@ class TableCodec:
         """
         self._check_fitted()
         columns, frame_columns, _ = self._split(X)
-        if (frame_columns is None) != (self._frame_columns is None):
-            fitted = "a DataFrame" if self._frame_columns is not None else "an array"
+        if (frame_columns is None) != (self._input_columns is None):
+            fitted = "a DataFrame" if self._input_columns is not None else "an array"
             raise ValueError(f"This TableCodec was fitted on {fitted}; got {type(X).__name__}.")
-        if frame_columns is not None and not frame_columns.equals(self._frame_columns):
-            expected, got = list(self._frame_columns), list(frame_columns)
+        if frame_columns is not None and not frame_columns.equals(self._input_columns):
+            expected, got = list(self._input_columns), list(frame_columns)
             unknown = [c for c in got if c not in set(expected)]
             absent = [c for c in expected if c not in set(got)]
             raise ValueError(
@@ -309,19 +341,25 @@ class TableCodec:
         """Encode the columns (``fit``: fitting their handlers first) into the two tables."""
         n_rows = len(columns[0])
         if self._is_numeric_array():
-            if fit:
-                for handler, column in zip(self.handlers, columns, strict=True):
-                    handler._fit_meta(column)
-            # A plain numeric array: one C-ordered float copy, not a column at a time.
+            # A plain float array: one C-ordered float copy, not a column at a time.
             continuous = (np.array if copy else np.asarray)(X, dtype=np.float64, order="C")
             self._refuse_inf(continuous, columns)
             if fit:
+                for k, (handler, column) in enumerate(zip(self.handlers, columns, strict=True)):
+                    handler._fit_meta(column)
+                    handler._learn_grid(continuous[:, k])
+                    self._mark_discrete(handler, continuous[:, k])
                 self.codes_dtype = np.dtype(np.int8)
             return continuous, np.empty((n_rows, 0), dtype=self.codes_dtype)
 
         def encoded(position: int) -> np.ndarray:
             handler, column = self.handlers[position], columns[position]
-            return handler._fit_encode(column) if fit else handler._encode(column)
+            if not fit:
+                return handler._encode(column)
+            values = handler._fit_encode(column)
+            if handler.kind == CONTINUOUS:
+                self._mark_discrete(handler, values)
+            return values
 
         continuous = [encoded(k) for k in self.continuous_indices]
         categorical = [encoded(k) for k in self.categorical_indices]
@@ -334,6 +372,16 @@ class TableCodec:
                 if most <= np.iinfo(dtype).max
             )
         return _stacked(continuous, n_rows, np.float64), _stacked(categorical, n_rows, self.codes_dtype)
+
+    def _mark_discrete(self, handler, values: np.ndarray) -> None:
+        """Whether rounding onto the column's grid would distort its variance (see value_grids)."""
+        step = handler.grid_step
+        if not self.value_grids or step is None:
+            handler.discrete = False
+            return
+        present = values if not np.isnan(values).any() else values[~np.isnan(values)]
+        variance = float(present.var()) if present.size else 0.0
+        handler.discrete = bool(step * step / 12.0 > DISCRETE_VARIANCE_SHARE * variance)
 
     def _refuse_inf(self, X, columns: list[pd.Series]) -> None:
         """Raise the encoding error, naming the column, if a continuous column holds inf."""
@@ -358,17 +406,21 @@ class TableCodec:
     def decode_is_identity(self) -> bool:
         """Whether :meth:`decode` returns the continuous values as they are (float64 arrays)."""
         self._check_fitted()
-        return self._array_dtype == np.float64 and all(type(h) is FloatHandler for h in self.handlers)
-
-    def _is_numeric_array(self) -> bool:
-        """Fitted on a numeric ndarray whose columns are all plain numbers."""
-        return (
-            self._array_dtype is not None
-            and self._array_dtype.kind in "fiu"
-            and all(type(handler) in (FloatHandler, IntegerHandler) for handler in self.handlers)
+        return self._array_dtype == np.float64 and all(
+            type(h) is FloatHandler and h.decimals is None for h in self.handlers
         )
 
-    def decode(self, continuous: np.ndarray, categorical: np.ndarray, *, copy: bool = True):
+    def _is_numeric_array(self) -> bool:
+        """Fitted on a float ndarray whose columns are all plain continuous floats."""
+        return (
+            self._array_dtype is not None
+            and self._array_dtype.kind == "f"
+            and all(type(handler) is FloatHandler for handler in self.handlers)
+        )
+
+    def decode(
+        self, continuous: np.ndarray, categorical: np.ndarray, *, copy: bool = True, random_state=None
+    ):
         """Build a table of the fitted container, labels and dtypes from encoded arrays.
 
         Parameters
@@ -382,12 +434,15 @@ class TableCodec:
             False lets the result share memory with ``continuous`` where the
             dtype allows (a caller that hands over arrays it will not touch
             again, in the layout of :attr:`decode_order`, saves a copy).
+        random_state : int, RandomState instance or None, default=None
+            Draws the fresh values of identifier columns.
 
         Returns
         -------
         DataFrame or ndarray
             A DataFrame with the fitted labels, order and dtypes and a fresh
-            ``RangeIndex``; or an array of the fitted array's dtype.
+            ``RangeIndex``; or an array of the fitted array's dtype.  Dropped
+            columns are left out; identifier columns hold fresh values.
         """
         self._check_fitted()
         n_continuous, n_categorical = len(self.continuous_indices), len(self.categorical_indices)
@@ -401,6 +456,10 @@ class TableCodec:
         if self.decode_is_identity:
             return (np.array if copy else np.asarray)(continuous, dtype=np.float64, order="C")
         decoded = [None] * len(self.handlers)
+        if len(self.identifier_indices):
+            random_state = check_random_state(random_state)
+            for position in self.identifier_indices:
+                decoded[position] = self.handlers[position].generate(len(continuous), random_state)
         for indices, block in (
             (self.continuous_indices, continuous),
             (self.categorical_indices, categorical),
@@ -418,14 +477,16 @@ class TableCodec:
                 for k, position in enumerate(indices[group : group + _DECODE_GROUP]):
                     handler = self.handlers[position]
                     decoded[position] = handler._decode(handler._prepare(rows[k], copy=False))
+        decoded_kept = [decoded[position] for position in self._kept]
         if self._frame_columns is None:
-            rows = np.empty((len(decoded), len(continuous)), dtype=self._array_dtype)
-            for k, column in enumerate(decoded):
+            rows = np.empty((len(decoded_kept), len(continuous)), dtype=self._array_dtype)
+            for k, column in enumerate(decoded_kept):
                 rows[k] = column.to_numpy()
             return _transposed(rows)
         for position, dtype in self._sparse_dtypes.items():
-            decoded[position] = decoded[position].astype(dtype)
-        frame = pd.DataFrame(dict(enumerate(decoded)), copy=False)
+            if decoded[position] is not None:
+                decoded[position] = decoded[position].astype(dtype)
+        frame = pd.DataFrame(dict(enumerate(decoded[position] for position in self._kept)), copy=False)
         frame.columns = self._frame_columns
         return frame
 

@@ -1,4 +1,12 @@
-"""Datetime and timedelta columns, mixed as offsets from a fitted reference."""
+"""Temporal columns: datetimes, timedeltas, dates and times of day, as counts of their unit.
+
+Each is an :class:`~skmixup.columns.integers.IntegerValuedHandler`: the
+values are int64 counts of the column's unit (s, ms, us, ns; days for dates),
+mixed as float offsets from the middle of the observed range and decoded
+back exactly, clipped to what the dtype can represent and, by default,
+snapped to the observed resolution (dates observed at midnight stay at
+midnight, in the column's own time zone).
+"""
 
 from __future__ import annotations
 
@@ -6,80 +14,233 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as pdt
 
-from ._base import _INT64, _NAT, _ContinuousHandler, _describe, _float_bounds
+from . import _arrow, _integral
+from ._base import _describe, _missing_marker
+from .integers import IntegerValuedHandler
+
+_INT64 = np.iinfo(np.int64)
+_NAT = int(_INT64.min)  # the int64 that numpy and pandas use for NaT
+_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+_DAY_SECONDS = 86_400
+# Python's dates, in days from 1970-01-01: date(1, 1, 1) and date(9999, 12, 31).
+_PYTHON_DATES = (-719_162, 2_932_896)
 
 
-class _TemporalHandler(_ContinuousHandler):
-    """Datetimes and timedeltas as float offsets from a fitted reference.
+def _unit_steps(unit: str) -> tuple[int, ...]:
+    """Days, hours, minutes, seconds, ms and us in ``unit``, coarsest first (those above one unit)."""
+    per_second = _PER_SECOND[unit]
+    steps = [_DAY_SECONDS * per_second, 3_600 * per_second, 60 * per_second, per_second]
+    steps += [per_second // 1_000, per_second // 1_000_000]
+    return tuple(step for step in steps if step > 1)
 
-    The offsets count the column's own unit (s, ms, us or ns) from the
-    middle of the observed range, so that float64 keeps the precision of
-    values close to each other even when their distance from the epoch does
-    not fit in 53 bits.
 
-    Attributes
-    ----------
-    unit : str
-        ``"s"``, ``"ms"``, ``"us"`` or ``"ns"``.
-    reference : int
-        The value (in ``unit`` since the epoch, or zero duration) that
-        encodes to 0.
-    """
+class _ArrowOrPandasTemporal(IntegerValuedHandler):
+    """Reads counts from a pandas (numpy-backed) or an Arrow temporal column."""
 
-    _numpy_kind = ""
+    def _grid_steps(self):
+        return _unit_steps(self.unit)
+
     _numpy_name = ""
     _label = ""
+    _accepts = staticmethod(lambda dtype: False)
 
     def _learn(self, column):
-        self.unit = getattr(self.dtype, "unit", None) or np.datetime_data(self.dtype)[0]
-        self.tz = getattr(self.dtype, "tz", None)
-        ints = self._ints(column)
-        present = ints != _NAT
-        if present.any():
-            low, high = int(ints[present].min()), int(ints[present].max())
-            self.reference = low + (high - low) // 2
+        self._arrow_type = _arrow.arrow_type(self.dtype)
+        if self._arrow_type is not None:
+            self.unit = getattr(self._arrow_type, "unit", "D")
         else:
-            self.reference = 0
+            self.unit = getattr(self.dtype, "unit", None) or np.datetime_data(self.dtype)[0]
 
-    def _ints(self, column: pd.Series) -> np.ndarray:
-        dtype = column.dtype
-        accepted = pdt.is_datetime64_any_dtype if self._numpy_kind == "M" else pdt.is_timedelta64_dtype
-        if not accepted(dtype):
+    def _check_dtype(self, dtype) -> None:
+        if not self._accepts(dtype):
             raise TypeError(f"{_describe(self.name)} is a {self._label} column; got values of dtype {dtype}.")
-        if self._numpy_kind == "M" and (getattr(dtype, "tz", None) is None) != (self.tz is None):
+
+    def _ints(self, column):
+        self._check_dtype(column.dtype)
+        if _arrow.arrow_type(column.dtype) is not None:
+            if self._arrow_type is None or column.dtype != self.dtype:
+                column = column.astype(self.dtype)
+            return _arrow.ints_and_missing(column)
+        ints = column.to_numpy(dtype=f"{self._numpy_name}[{self.unit}]").view(np.int64)
+        return ints, ints == _NAT
+
+    def _bounds(self):
+        if self._arrow_type is not None:
+            return int(_INT64.min), int(_INT64.max)
+        return _NAT + 1, int(_INT64.max)
+
+
+class DatetimeHandler(_ArrowOrPandasTemporal):
+    """Datetime columns: numpy ``datetime64``, pandas tz-aware, Arrow ``timestamp``; any unit.
+
+    The unit and the time zone survive.  Aware datetimes are mixed as UTC
+    instants; their grid is learnt on the wall clock of their zone, so that
+    values observed at local midnight come back at local midnight (a value
+    snapped across a daylight-saving change keeps the offset of the instant
+    it was mixed to, so it can be an hour off the local grid).  Decoded
+    values are clipped to what the dtype represents: every int64 but NaT,
+    and for aware pandas columns whose wall clock must fit too, a day less
+    at each end (unless the data reach further).
+    """
+
+    _numpy_name = "datetime64"
+    _label = "datetime"
+    _accepts = staticmethod(pdt.is_datetime64_any_dtype)
+
+    def _learn(self, column):
+        super()._learn(column)
+        self.tz = getattr(self._arrow_type, "tz", None) if self._arrow_type is not None else None
+        if self._arrow_type is None:
+            self.tz = getattr(self.dtype, "tz", None)
+        self._wall_clock = False
+
+    def _ints(self, column):
+        if (getattr(column.dtype, "tz", None) is None) != (self.tz is None) and _arrow.arrow_type(
+            column.dtype
+        ) is None:
             fitted = f"with time zone {self.tz}" if self.tz is not None else "naive (no time zone)"
-            raise TypeError(f"{_describe(self.name)} was fitted {fitted}; got values of dtype {dtype}.")
-        # aware datetimes come out in UTC; every unit is converted to the fitted one
-        return column.to_numpy(dtype=f"{self._numpy_name}[{self.unit}]").view(np.int64)
+            raise TypeError(
+                f"{_describe(self.name)} was fitted {fitted}; got values of dtype {column.dtype}."
+            )
+        return super()._ints(column)
 
-    def _encode(self, column):
-        ints = self._ints(column)
-        values = (ints - self.reference).astype(np.float64)
-        values[ints == _NAT] = np.nan
-        return values
+    def _wall(self, ints: np.ndarray) -> np.ndarray:
+        """Wall-clock counts in the column's zone of the UTC counts ``ints`` (none missing)."""
+        index = pd.DatetimeIndex(ints.view(f"datetime64[{self.unit}]"))
+        return index.tz_localize("UTC").tz_convert(self.tz).tz_localize(None).asi8
 
-    def _decode(self, values):
-        low, high = _float_bounds(_NAT + 1 - self.reference, _INT64.max - self.reference)
-        rounded, missing = self._rounded(values, low, high)
-        ints = rounded.astype(np.int64) + self.reference
+    def _grid_counts(self, ints, missing):
+        present = ints[~missing]
+        if self.tz is None or present.size == 0:
+            return present
+        wall = self._wall(present)
+        shifts = wall - present
+        if np.all(shifts == shifts[0]):  # a fixed offset: the UTC grid is the wall-clock grid
+            return present
+        self._wall_clock = True
+        return wall
+
+    def _bounds(self):
+        low, high = super()._bounds()
+        if self.tz is not None and self._arrow_type is None:
+            # pandas must also represent the wall-clock time of every value
+            margin = _DAY_SECONDS * _PER_SECOND[self.unit]
+            low = min(low + margin, self.count_range[0])
+            high = max(high - margin, self.count_range[1])
+        return low, high
+
+    def exact(self, values):
+        if not self._wall_clock:
+            return super().exact(values)
+        low, high = self._bounds()
+        ints, missing = _integral.decode(values, self.reference, low, high)
+        present = ~missing
+        wall = self._wall(ints[present])
+        wall_low, wall_high = int(_INT64.min), int(_INT64.max)
+        snapped = _integral.snap(wall, 0, self.step, wall_low, wall_high)
+        moved = ints[present] + (snapped - wall)
+        ints[present] = np.clip(moved, low, high)
+        return ints, missing
+
+    def _build(self, ints, missing):
+        if self._arrow_type is not None:
+            return _arrow.series(_arrow.from_ints(ints, missing, self._arrow_type), self.name)
         ints[missing] = _NAT
-        series = pd.Series(ints.view(f"{self._numpy_name}[{self.unit}]"), name=self.name, copy=False)
+        series = pd.Series(ints.view(f"datetime64[{self.unit}]"), name=self.name, copy=False)
         if self.tz is not None:
             series = series.dt.tz_localize("UTC").dt.tz_convert(self.tz)
         return series
 
 
-class DatetimeHandler(_TemporalHandler):
-    """``datetime64`` columns, naive or tz-aware, of any unit; time zone and unit survive."""
+class TimedeltaHandler(_ArrowOrPandasTemporal):
+    """Timedelta columns: numpy ``timedelta64`` and Arrow ``duration``, any unit."""
 
-    _numpy_kind = "M"
-    _numpy_name = "datetime64"
-    _label = "datetime"
-
-
-class TimedeltaHandler(_TemporalHandler):
-    """``timedelta64`` columns of any unit."""
-
-    _numpy_kind = "m"
     _numpy_name = "timedelta64"
     _label = "timedelta"
+    _accepts = staticmethod(lambda dtype: pdt.is_timedelta64_dtype(dtype) or _is_arrow_duration(dtype))
+
+    def _build(self, ints, missing):
+        if self._arrow_type is not None:
+            return _arrow.series(_arrow.from_ints(ints, missing, self._arrow_type), self.name)
+        ints[missing] = _NAT
+        return pd.Series(ints.view(f"timedelta64[{self.unit}]"), name=self.name, copy=False)
+
+
+def _is_arrow_duration(dtype) -> bool:
+    pa_type = _arrow.arrow_type(dtype)
+    return pa_type is not None and _arrow.family(pa_type) == _arrow.DURATION
+
+
+class DateHandler(IntegerValuedHandler):
+    """Calendar dates: Arrow ``date32`` / ``date64`` and object columns of ``datetime.date``.
+
+    Mixed in days (``date64`` in milliseconds, always on whole days) and
+    decoded to the same type; object dates stay ``datetime.date`` objects
+    within Python's range (years 1 to 9999).
+    """
+
+    def _learn(self, column):
+        self._arrow_type = _arrow.arrow_type(self.dtype)
+        self._unit_count = (
+            86_400_000 if self._arrow_type is not None and self._arrow_type.bit_width == 64 else 1
+        )
+        if self._arrow_type is None:
+            self._missing = _missing_marker(column)
+
+    def _fit_encode(self, column):
+        values = super()._fit_encode(column)
+        self.step = self._unit_count  # date64 counts milliseconds but holds whole days only
+        self.grid_step = float(self.step)
+        return values
+
+    def _bounds(self):
+        if self._arrow_type is None:
+            return _PYTHON_DATES
+        if self._unit_count == 1:
+            return -(2**31), 2**31 - 1
+        day = self._unit_count
+        return int(_INT64.min) // day * day + day, int(_INT64.max) // day * day
+
+    def _ints(self, column):
+        if _arrow.arrow_type(column.dtype) is not None:
+            if column.dtype != self.dtype:
+                column = column.astype(self.dtype)
+            return _arrow.ints_and_missing(column)
+        try:
+            days = np.asarray(column.to_numpy(), dtype="datetime64[D]").view(np.int64)
+        except (TypeError, ValueError) as error:
+            raise TypeError(
+                f"{_describe(self.name)} is a date column; got values it cannot read ({error})."
+            ) from None
+        return days, days == _NAT
+
+    def _build(self, ints, missing):
+        if self._arrow_type is not None:
+            return _arrow.series(_arrow.from_ints(ints, missing, self._arrow_type), self.name)
+        dates = ints.view("datetime64[D]").astype(object)
+        dates[missing] = self._missing
+        return self._series(dates)
+
+
+class TimeHandler(IntegerValuedHandler):
+    """Times of day: Arrow ``time32`` / ``time64``, kept within one day."""
+
+    def _learn(self, column):
+        self._arrow_type = _arrow.arrow_type(self.dtype)
+        self.unit = self._arrow_type.unit
+
+    def _bounds(self):
+        return 0, _DAY_SECONDS * _PER_SECOND[self.unit] - 1
+
+    def _grid_steps(self):
+        return _unit_steps(self.unit)[1:]  # a time of day has no day step
+
+    def _ints(self, column):
+        if column.dtype != self.dtype:
+            raise TypeError(
+                f"{_describe(self.name)} is a {self.dtype} column; got values of dtype {column.dtype}."
+            )
+        return _arrow.ints_and_missing(column)
+
+    def _build(self, ints, missing):
+        return _arrow.series(_arrow.from_ints(ints, missing, self._arrow_type), self.name)
