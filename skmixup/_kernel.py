@@ -1,105 +1,147 @@
-"""The mixing kernel: parent pairs and weights in, synthetic arrays out.
+"""The mixing kernel: parents and weights in, synthetic arrays out.
 
 Everything here works on encoded arrays (continuous columns as float64,
-categorical columns as signed integer codes with -1 for missing) and is vectorised
-over rows and over the columns of a kind.
+categorical columns as signed integer codes with -1 for missing) and is
+vectorised over rows and over the columns of a kind.  A synthetic row has
+``k`` parents (two for mixup, three for circle weights), one weight per
+parent (summing to one) and one *kept* parent, whose categories and missing
+values the row takes:
+
+- continuous: ``Σ_k w_k · x[parent_k]``, which is the kept parent's value
+  exactly when its weight is 1 (the others' 0);
+- discrete continuous columns and categorical columns: the kept parent's value;
+- a value is missing iff the kept parent's is; when only another parent's
+  value is missing, the kept parent's value is copied.
+
+Rows are processed in blocks small enough to stay in cache, by a pool of
+threads when ``n_jobs > 1`` (numpy releases the GIL in the gathers and the
+arithmetic); the blocks are independent and the draws are made before, so
+the output is the same for every ``n_jobs``.
 """
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
-__all__ = ["draw_pairs", "mix"]
+__all__ = ["draw_parents", "mix", "mix_per_column"]
 
 _BLOCK_BYTES = 1 << 18
+# Rescaling a row whose mix overflowed: exact (a power of two) and room for weights up to 2**16.
+_OVERFLOW_SCALE = 2.0**-16
+_LARGEST = np.finfo(np.float64).max
+_HUGE = _LARGEST / 16
 
 
-def draw_pairs(
-    n_samples: int,
-    n_rows: int,
-    random_state: np.random.RandomState,
-    groups: np.ndarray | None = None,
-    sample_groups: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Draw ``n_samples`` parent pairs, uniformly and with replacement.
-
-    Parameters
-    ----------
-    n_samples : int
-        Number of pairs.
-    n_rows : int
-        Number of rows to draw from.
-    random_state : RandomState
-        Source of randomness.
-    groups : ndarray of shape (n_rows,) of non-negative int, default=None
-        The stratum of each row.  When given, both parents of a pair come
-        from one stratum.
-    sample_groups : ndarray of shape (n_samples,), default=None
-        With ``groups``: the stratum of each pair.  None draws the first
-        parent from all rows and the second from the first parent's stratum,
-        which keeps the strata's shares in expectation.
-
-    Returns
-    -------
-    first, second : ndarrays of shape (n_samples,) of row indices
-    """
-    if n_samples == 0:  # the strata may be empty too
-        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
-    if groups is None:
-        first = random_state.randint(n_rows, size=n_samples)
-        second = random_state.randint(n_rows, size=n_samples)
-        return first, second
-    # Rows sorted by stratum: stratum g owns rows order[start[g] : start[g] + size[g]].
-    # Small integer codes sort by radix, in linear time.
-    order = np.argsort(groups.astype(np.min_scalar_type(groups.max()), copy=False), kind="stable")
-    size = np.bincount(groups)
-    start = np.concatenate(([0], np.cumsum(size)[:-1]))
-    if sample_groups is None:
-        first = random_state.randint(n_rows, size=n_samples)
-        sample_groups = groups[first]
-    else:
-        first = order[start[sample_groups] + _uniform_below(size[sample_groups], random_state)]
-    second = order[start[sample_groups] + _uniform_below(size[sample_groups], random_state)]
-    return first, second
-
-
-def _uniform_below(upper: np.ndarray, random_state: np.random.RandomState) -> np.ndarray:
-    """One uniform integer in ``[0, upper[k])`` per entry of ``upper``."""
+def _below(upper: np.ndarray, random_state) -> np.ndarray:
+    """One uniform integer in ``[0, upper[k])`` per entry of ``upper`` (all >= 1)."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state.integers(0, upper)
     draws = (random_state.random_sample(upper.shape) * upper).astype(np.int64)
     # Guard the (measure-zero, floating-point) case random_sample() * upper == upper.
     return np.minimum(draws, upper - 1)
 
 
+def draw_parents(
+    n_samples: int,
+    n_rows: int,
+    random_state,
+    groups: np.ndarray | None = None,
+    sample_groups: np.ndarray | None = None,
+    *,
+    n_parents: int = 2,
+    distinct: bool = True,
+) -> np.ndarray:
+    """Draw the parents of ``n_samples`` synthetic rows, uniformly over the rows (of a stratum).
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of synthetic rows.
+    n_rows : int
+        Number of rows to draw from.
+    random_state : RandomState or Generator
+        Source of randomness.
+    groups : ndarray of shape (n_rows,) of non-negative int, default=None
+        The stratum of each row.  When given, all parents of a synthetic row
+        come from one stratum.
+    sample_groups : ndarray of shape (n_samples,), default=None
+        With ``groups``: the stratum of each synthetic row.  None draws the
+        first parent from all rows and the others from its stratum, which
+        keeps the strata's shares in expectation.
+    n_parents : int, default=2
+    distinct : bool, default=True
+        Draw every parent after the first uniformly among the rows (of the
+        stratum) not drawn yet for that synthetic row; False draws them
+        independently, with replacement.  Where a stratum has fewer rows
+        than parents, its rows repeat.
+
+    Returns
+    -------
+    parents : ndarray of shape (n_samples, n_parents) of row indices
+    """
+    parents = np.empty((n_samples, n_parents), dtype=np.intp)
+    if n_samples == 0:  # the strata may be empty too
+        return parents
+    if groups is None:
+        order, start = None, np.zeros(n_samples, dtype=np.int64)
+        size = np.full(n_samples, n_rows, dtype=np.int64)
+    else:
+        # Rows sorted by stratum: stratum g owns rows order[start[g] : start[g] + size[g]].
+        # Small integer codes sort by radix, in linear time.
+        order = np.argsort(groups.astype(np.min_scalar_type(groups.max()), copy=False), kind="stable")
+        counts = np.bincount(groups)
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        if sample_groups is None:
+            sample_groups = groups[_below(np.full(n_samples, n_rows, dtype=np.int64), random_state)]
+        start, size = starts[sample_groups], counts[sample_groups]
+    # Positions within the stratum; parent j skips the positions of parents 0..j-1.
+    positions = np.empty((n_samples, n_parents), dtype=np.int64)
+    for j in range(n_parents):
+        free = size - j if distinct else size
+        room = free >= 1
+        draw = _below(np.where(room, free, size), random_state)
+        if distinct and j:
+            taken = np.sort(positions[:, :j], axis=1)
+            for k in range(j):  # shift past each taken position, in increasing order
+                draw += room & (draw >= taken[:, k])
+        positions[:, j] = draw
+    rows = start[:, None] + positions
+    parents[:] = rows if order is None else order[rows]
+    return parents
+
+
 def mix(
     continuous: np.ndarray,
     categorical: np.ndarray,
-    first: np.ndarray,
-    second: np.ndarray,
-    continuous_weights: np.ndarray,
-    continuous_keep: np.ndarray,
-    categorical_keep: np.ndarray,
+    parents: np.ndarray,
+    weights: np.ndarray,
+    kept: np.ndarray,
+    *,
+    discrete: np.ndarray | None = None,
     order: str = "C",
     has_missing: bool | None = None,
     out: tuple[np.ndarray, np.ndarray] | None = None,
+    huge_values: bool | None = None,
+    watch: tuple[int, np.ndarray] | None = None,
+    n_jobs: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Mix parent rows into synthetic rows.
-
-    Continuous: ``W·x_first + (1 - W)·x_second``.  Categorical: the code of
-    the kept parent.  Missing values follow the kept parent: a value is
-    missing iff the kept parent's is, so every column keeps its missing rate
-    in expectation (the kept parent is uniform over the rows); when only the
-    other parent's value is missing, the kept parent's value is copied.
+    """Mix parent rows into synthetic rows, one weight per parent shared by every column.
 
     Parameters
     ----------
     continuous : ndarray of shape (n_rows, p_cont), float64
     categorical : ndarray of shape (n_rows, p_cat), int, -1 for missing
-    first, second : ndarrays of shape (m,) of row indices
-    continuous_weights : ndarray of shape (m,) or (m, p_cont)
-        One weight per synthetic row shared by all columns, or one per column.
-    continuous_keep, categorical_keep : ndarrays of shape (m,) or (m, p) of bool
-        Whether the first parent is the kept one (its category, its
-        missingness); shared by all columns or one per column.
+    parents : ndarray of shape (m, k) of row indices
+    weights : ndarray of shape (m, k) of float
+        The weight of each parent; each row sums to one.
+    kept : ndarray of shape (m,) of int
+        Which parent (0 .. k-1) gives its categories, discrete values and
+        missingness.
+    discrete : ndarray of shape (p_cont,) of bool, default=None
+        Continuous columns that take the kept parent's value instead of a mix.
     order : {"C", "F"}, default="C"
         Memory layout of the outputs ("F" gives contiguous columns).
     has_missing : bool or None, default=None
@@ -107,13 +149,24 @@ def mix(
     out : pair of ndarrays, default=None
         Arrays of shapes (m, p_cont) and (m, p_cat) to write the results
         into (their layout wins over ``order``); None allocates them.
+    huge_values : bool or None, default=None
+        Whether ``continuous`` may hold values so large that a mix of them
+        can overflow to inf - inf = NaN (None checks: beyond 1/16 of the
+        float64 range).  An overflow to inf is caught whatever this says.
+    watch : (int, ndarray of shape (m,) of bool), default=None
+        A continuous column and an array to fill with whether every parent
+        of the row has the same value in that column.
+    n_jobs : int, default=1
+        Threads mixing blocks of rows.
 
     Returns
     -------
     continuous_out : ndarray of shape (m, p_cont), float64
+        Finite wherever every parent's value is: a mix beyond the float64
+        range is clipped to it.
     categorical_out : ndarray of shape (m, p_cat), of ``categorical``'s dtype
     """
-    n_samples = len(first)
+    n_samples = len(parents)
     if out is None:
         out = (
             np.empty((n_samples, continuous.shape[1]), order=order),
@@ -122,39 +175,67 @@ def mix(
     mixed, codes = out
     if has_missing is None:
         has_missing = bool(np.isnan(continuous).any())
-    # Blocks of rows small enough to stay in cache: the temporaries take a
-    # few hundred KiB whatever the table's size, so the peak memory is the
-    # output plus a constant.  Within a block everything is one vectorised
-    # operation over rows and columns.
+    if huge_values is None:
+        huge_values = bool(continuous.size) and bool(np.fmax.reduce(np.abs(continuous), axis=None) > _HUGE)
+    # Without missing values a NaN can only come from an overflow; with them, look for
+    # NaN only where values are huge enough to overflow (a mix of them can give inf - inf).
+    overflow_test = np.isinf if has_missing and not huge_values else _not_finite
+    discrete = None if discrete is None or not np.any(discrete) else np.flatnonzero(discrete)
     rows = max(256, _BLOCK_BYTES // (8 * max(continuous.shape[1], categorical.shape[1], 1)))
-    # A block is mixed in C order, where gathering whole rows is fast, then
-    # copied into a column-major output if that is what was asked for.
-    mixed_block = _row_major_scratch(mixed, rows)
-    codes_block = _row_major_scratch(codes, rows)
-    for start in range(0, n_samples, rows):
+    scratch = threading.local()
+
+    def mix_block(start: int) -> None:
         block = slice(start, start + rows)
-        size = len(first[block])
-        to_mixed = mixed[block] if mixed_block is None else mixed_block[:size]
-        to_codes = codes[block] if codes_block is None else codes_block[:size]
-        _mix_continuous_block(
-            continuous,
-            first[block],
-            second[block],
-            _as_columns(continuous_weights[block]),
-            _as_columns(continuous_keep[block]),
-            has_missing,
-            out=to_mixed,
-        )
-        keep = _as_columns(categorical_keep[block])
-        # Indices are valid by construction; mode="clip" spares np.take the
-        # bounds check that makes it buffer the whole output.
-        np.take(categorical, first[block], axis=0, out=to_codes, mode="clip")
-        np.copyto(to_codes, np.take(categorical, second[block], axis=0), where=~keep)
-        if mixed_block is not None:
+        size = len(parents[block])
+        buffers = _scratch(scratch, mixed, codes, continuous.shape[1], rows)
+        to_mixed = mixed[block] if buffers.mixed is None else buffers.mixed[:size]
+        to_codes = codes[block] if buffers.codes is None else buffers.codes[:size]
+        block_parents, block_weights = parents[block], weights[block]
+        kept_rows = np.take_along_axis(block_parents, kept[block, None], axis=1)[:, 0]
+        with np.errstate(over="ignore", invalid="ignore"):  # overflows are caught and redone
+            _mix_continuous_block(
+                continuous,
+                block_parents,
+                block_weights,
+                kept_rows,
+                discrete,
+                has_missing,
+                overflow_test,
+                to_mixed,
+                buffers.other,
+                None if watch is None else (watch[0], watch[1][block]),
+            )
+        # Indices are valid by construction; mode="clip" spares np.take the bounds
+        # check that makes it buffer the whole output.
+        np.take(categorical, kept_rows, axis=0, out=to_codes, mode="clip")
+        if buffers.mixed is not None:
             mixed[block] = to_mixed
-        if codes_block is not None:
+        if buffers.codes is not None:
             codes[block] = to_codes
+
+    starts = range(0, n_samples, rows)
+    if n_jobs > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+            list(pool.map(mix_block, starts))
+    else:
+        for start in starts:
+            mix_block(start)
     return mixed, codes
+
+
+class _Buffers:
+    """One thread's scratch: C-ordered blocks for column-major outputs, and the other parents' rows."""
+
+    def __init__(self, mixed, codes, width, rows):
+        self.mixed = _row_major_scratch(mixed, rows)
+        self.codes = _row_major_scratch(codes, rows)
+        self.other = np.empty((min(rows, max(len(mixed), 1)), width))
+
+
+def _scratch(local: threading.local, mixed, codes, width, rows) -> _Buffers:
+    if not hasattr(local, "buffers"):
+        local.buffers = _Buffers(mixed, codes, width, rows)
+    return local.buffers
 
 
 def _row_major_scratch(out: np.ndarray, rows: int) -> np.ndarray | None:
@@ -164,24 +245,100 @@ def _row_major_scratch(out: np.ndarray, rows: int) -> np.ndarray | None:
     return np.empty((min(rows, len(out)), out.shape[1]), dtype=out.dtype)
 
 
-def _mix_continuous_block(continuous, first, second, weights, keep, has_missing, out):
-    """``W·x_first + (1 - W)·x_second`` for one block of rows, written into ``out``."""
-    # np.take gathers rows about twice as fast as fancy indexing; the mix is
-    # done in place as x_second + W (x_first - x_second).
-    np.take(continuous, first, axis=0, out=out, mode="clip")  # see mix() for mode="clip"
-    x_second = np.take(continuous, second, axis=0)
-    if has_missing:
-        kept_missing = np.where(keep, np.isnan(out), np.isnan(x_second))
-        kept = np.where(keep, out, x_second)
-    out -= x_second
-    out *= weights
-    out += x_second
-    if has_missing:
-        # A NaN from either parent has reached `out`; put the kept parent's
-        # value back wherever that parent is present.
-        np.copyto(out, kept, where=np.isnan(out) & ~kept_missing)
+def _not_finite(values: np.ndarray) -> np.ndarray:
+    return ~np.isfinite(values)
 
 
-def _as_columns(values: np.ndarray) -> np.ndarray:
-    """A per-row vector as a column that broadcasts over the table."""
-    return values[:, None] if values.ndim == 1 else values
+def _mix_continuous_block(
+    continuous, parents, weights, kept_rows, discrete, has_missing, overflow_test, out, other, watch
+):
+    """``Σ_k w_k · x[parent_k]`` for one block of rows, written into ``out``."""
+    if not out.shape[1]:
+        return
+    size = len(parents)
+    other = other[:size]
+    # np.take gathers rows about twice as fast as fancy indexing; see mix() for mode="clip".
+    np.take(continuous, parents[:, 0], axis=0, out=out, mode="clip")
+    if watch is not None:
+        column, same = watch
+        first_values = out[:, column].copy()
+        same[:] = True
+    out *= weights[:, :1]
+    for j in range(1, parents.shape[1]):
+        np.take(continuous, parents[:, j], axis=0, out=other, mode="clip")
+        if watch is not None:
+            same &= other[:, column] == first_values
+        other *= weights[:, j : j + 1]
+        out += other
+    overflowed = overflow_test(out)
+    if overflowed.any():
+        _rescaled(continuous, parents, weights, overflowed.any(axis=1), out)
+    if has_missing or discrete is not None:
+        kept_values = np.take(continuous, kept_rows, axis=0)
+        if has_missing:
+            # A NaN from any parent has reached `out`: the kept parent's value (or NaN) replaces it.
+            np.copyto(out, kept_values, where=np.isnan(out))
+        if discrete is not None:
+            out[:, discrete] = kept_values[:, discrete]
+
+
+def _rescaled(continuous, parents, weights, rows, out):
+    """Recompute the rows whose mix overflowed, with the parents scaled down, then clip."""
+    values = np.zeros((int(rows.sum()), continuous.shape[1]))
+    for j in range(parents.shape[1]):
+        values += (continuous[parents[rows, j]] * _OVERFLOW_SCALE) * weights[rows, j : j + 1]
+    with np.errstate(invalid="ignore"):
+        np.clip(values, -_LARGEST * _OVERFLOW_SCALE, _LARGEST * _OVERFLOW_SCALE, out=values)
+    out[rows] = values / _OVERFLOW_SCALE
+
+
+def mix_per_column(
+    continuous: np.ndarray,
+    categorical: np.ndarray,
+    first: np.ndarray,
+    second: np.ndarray,
+    continuous_weights: np.ndarray,
+    continuous_keep: np.ndarray,
+    categorical_keep: np.ndarray,
+    *,
+    order: str = "C",
+    has_missing: bool | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mix two parents with an independent weight (and cut point) per column.
+
+    The ablation ``shared_weights=False``: continuous column ``c`` of row
+    ``r`` is ``W[r, c]·x_first + (1 - W[r, c])·x_second``, and each column
+    keeps the parent its own ``keep`` says (for categories and missingness).
+
+    Parameters
+    ----------
+    continuous, categorical : ndarrays
+        As in :func:`mix`.
+    first, second : ndarrays of shape (m,) of row indices
+    continuous_weights : ndarray of shape (m, p_cont)
+    continuous_keep, categorical_keep : ndarrays of shape (m, p) of bool
+        Whether the first parent is the kept one, per column.
+    order : {"C", "F"}, default="C"
+    has_missing : bool or None, default=None
+
+    Returns
+    -------
+    continuous_out, categorical_out : ndarrays
+    """
+    if has_missing is None:
+        has_missing = bool(np.isnan(continuous).any())
+    x_first, x_second = continuous[first], continuous[second]
+    with np.errstate(over="ignore", invalid="ignore"):
+        mixed = continuous_weights * x_first + (1.0 - continuous_weights) * x_second
+    overflowed = ~np.isfinite(mixed) & np.isfinite(x_first) & np.isfinite(x_second)
+    if overflowed.any():
+        scaled = (continuous_weights * (x_first * _OVERFLOW_SCALE)) + (1.0 - continuous_weights) * (
+            x_second * _OVERFLOW_SCALE
+        )
+        scaled = np.clip(scaled, -_LARGEST * _OVERFLOW_SCALE, _LARGEST * _OVERFLOW_SCALE) / _OVERFLOW_SCALE
+        mixed[overflowed] = scaled[overflowed]
+    if has_missing:
+        kept = np.where(continuous_keep, x_first, x_second)
+        np.copyto(mixed, kept, where=np.isnan(mixed))
+    codes = np.where(categorical_keep, categorical[first], categorical[second]).astype(categorical.dtype)
+    return np.asarray(mixed, order=order), np.asarray(codes, order=order)

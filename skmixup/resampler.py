@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import Substitution, check_sampling_strategy
-from imblearn.utils._docstring import _random_state_docstring
-from scipy import sparse
+from joblib import effective_n_jobs
+from scipy import sparse, stats
 from sklearn.base import _fit_context, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
@@ -20,17 +19,48 @@ from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._kernel import draw_pairs, mix
-from .columns import CATEGORICAL, CONTINUOUS, TableCodec
+from . import _frames
+from ._copies import CopyFinder
+from ._kernel import draw_parents, mix, mix_per_column
+from .columns import CATEGORICAL, CONTINUOUS, DROP, TableCodec
 from .cut_points import CutPointPolicy, Threshold, check_cut_point
 from .weights import EpBeta, WeightDistribution, check_weights
 
 __all__ = ["StructurePreservingMixup"]
 
+# Copies of real rows are drawn again at most this many times before a warning says so.
+_COPY_REDRAWS = 20
+_RANDOM_STATE_DOC = """random_state : int, RandomState instance, default=None
+        Control the randomization of the algorithm.
+
+        - If int, ``random_state`` is the seed used by the random number
+          generator;
+        - If ``RandomState`` instance, random_state is the random number
+          generator;
+        - If ``None``, the random number generator is the ``RandomState``
+          instance used by ``np.random``."""
+
+
+class _FrozenContinuousDistribution(HasMethods):
+    """A frozen continuous ``scipy.stats`` distribution: the test ``check_weights`` makes.
+
+    scikit-learn's parameter validation takes no constraint by predicate; its
+    ``HasMethods`` is one it accepts, narrowed here to what the weights need.
+    """
+
+    def __init__(self):
+        super().__init__(["rvs", "pdf", "cdf"])
+
+    def is_satisfied_by(self, val):
+        return isinstance(getattr(val, "dist", None), stats.rv_continuous)
+
+    def __str__(self):
+        return "a frozen continuous scipy.stats distribution"
+
 
 @Substitution(
     sampling_strategy=BaseOverSampler._sampling_strategy_docstring,
-    random_state=_random_state_docstring,
+    random_state=_RANDOM_STATE_DOC,
 )
 class StructurePreservingMixup(BaseOverSampler):
     """Mixup that keeps a table's means, (co)variances and correlations.
@@ -45,8 +75,9 @@ class StructurePreservingMixup(BaseOverSampler):
 
     It is an imbalanced-learn over-sampler (:meth:`fit_resample`, pairs drawn
     within the class being over-sampled) and a whole-table synthesiser
-    (:meth:`fit` then :meth:`sample`).  It takes numpy arrays and pandas
-    frames of mixed types and returns the container and dtypes it was given.
+    (:meth:`fit` then :meth:`sample`).  It takes numpy arrays, pandas frames
+    (numpy or Arrow dtypes) and polars frames of mixed types and returns the
+    container and dtypes it was given.
 
     Read more in the :ref:`User Guide <user_guide>`.
 
@@ -73,7 +104,8 @@ class StructurePreservingMixup(BaseOverSampler):
 
         - ``"stratified"``: both parents come from one class, the label is
           exact and every within-class moment is kept (:ref:`theory-stratified`); class
-          shares are kept in expectation.
+          shares are kept in expectation, or exactly with
+          ``sample(..., exact_class_counts=True)``.
         - ``"joint"``: ``y`` is one more categorical column (:ref:`theory-conditional`).
         - ``"soft"``: ``y`` is one-hot encoded and mixed like continuous
           columns; :meth:`sample` returns label *scores* of shape
@@ -85,12 +117,15 @@ class StructurePreservingMixup(BaseOverSampler):
 
     categorical_features : "auto" or array-like, default="auto"
         ``"auto"`` detects each column's kind from its dtype (see
-        :mod:`skmixup.columns`); otherwise, as in imbalanced-learn's SMOTENC,
-        indices, a boolean mask or column names of the categorical columns.
+        :mod:`skmixup.columns`), identifiers included; otherwise, as in
+        imbalanced-learn's SMOTENC, indices, a boolean mask or column names
+        of the categorical columns.
 
     column_kinds : dict or None, default=None
-        Per-column override ``{{column: "continuous" | "categorical"}}``,
-        applied after ``categorical_features``.
+        Per-column override ``{{column: "continuous" | "categorical" |
+        "identifier" | "drop"}}``, applied after ``categorical_features``.
+        An identifier column gets fresh values that equal no real one; a
+        dropped column is left out of every synthetic table.
 
     shared_weights : bool, default=True
         One weight per synthetic row shared by all columns, which keeps
@@ -106,6 +141,40 @@ class StructurePreservingMixup(BaseOverSampler):
         to natural bounds (None for an open side).  Clipping pulls the tails
         in, so it shrinks variances a little.
 
+    value_grids : bool, default=True
+        Synthetic values sit on the grid each column was observed on:
+        integers, the observed number of decimals of a float column, the
+        observed resolution of datetimes (whole days, seconds...).  Grid
+        columns with so few levels that rounding would distort their
+        variance by more than 0.5 % (a year column with three values, a
+        count of cylinders) take the kept parent's value instead of a mix,
+        which keeps their distribution exactly and invents no level (see
+        :ref:`realism-grids`).  False mixes at full precision (integers
+        still round to integers).
+
+    distinct_parents : bool, default=True
+        Draw the second parent among the rows (of the stratum) other than
+        the first, so that no synthetic row is a real row paired with
+        itself.  The variance factor then changes by ``n / (n - 1)``
+        (:ref:`theory-distinct`); EpBeta stays exact.  False draws the
+        parents independently (the model of the paper).
+
+    redraw_copies : bool, default=True
+        Draw again the pairs and weights of every synthetic row that equals
+        a real row on all its columns (a row rounded back onto its parent by
+        a value grid, or the mix of two equal rows), so that no real row is
+        ever output.  Rows whose weight is exactly one on a parent are
+        copies by design (``EpBeta(delta=0)`` resamples) and are kept.
+
+    copy : bool, default=True
+        Copy a float array given to :meth:`fit` (False keeps a reference to
+        it, saving memory: changing the array afterwards then changes later
+        samples).  Other inputs are always encoded into new arrays.
+
+    n_jobs : int or None, default=None
+        Threads that mix the rows (None means 1, -1 all cores).  The output
+        is the same for every ``n_jobs``.
+
     {random_state}
 
     Attributes
@@ -117,13 +186,21 @@ class StructurePreservingMixup(BaseOverSampler):
         The cut-point policy in use.
 
     column_kinds_ : dict
-        Kind of each column, ``{{column: "continuous" | "categorical"}}``.
+        Kind of each column, ``{{column: "continuous" | "categorical" |
+        "identifier" | "drop"}}``.
 
     categorical_features_ : ndarray of int
         Positions of the categorical columns.
 
     continuous_features_ : ndarray of int
         Positions of the continuous columns.
+
+    discrete_features_ : ndarray of int
+        Positions of the continuous columns mixed as discrete (they take
+        the kept parent's value).
+
+    identifier_features_ : ndarray of int
+        Positions of the identifier columns.
 
     classes_ : ndarray
         Class labels of ``y`` (classification targets only).
@@ -153,6 +230,9 @@ class StructurePreservingMixup(BaseOverSampler):
     Integer columns are rounded back, and every value is clipped to its
     dtype's range (an ``uint8`` column stays in [0, 255]).
 
+    A fitted estimator holds the encoded training rows: it is as sensitive
+    as the data itself.
+
     Examples
     --------
     >>> import numpy as np
@@ -172,13 +252,18 @@ class StructurePreservingMixup(BaseOverSampler):
 
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
-        "weights": [None, WeightDistribution, HasMethods(["rvs", "expect"])],
+        "weights": [None, WeightDistribution, _FrozenContinuousDistribution()],
         "cut_point": [None, Real, CutPointPolicy],
         "label_mixing": [StrOptions({"stratified", "joint", "soft"})],
         "categorical_features": [StrOptions({"auto"}), "array-like"],
         "column_kinds": [None, Mapping],
         "shared_weights": ["boolean"],
         "clip": [None, StrOptions({"observed"}), Mapping],
+        "value_grids": ["boolean"],
+        "distinct_parents": ["boolean"],
+        "redraw_copies": ["boolean"],
+        "copy": ["boolean"],
+        "n_jobs": [None, Integral],
     }
 
     def __init__(
@@ -192,6 +277,11 @@ class StructurePreservingMixup(BaseOverSampler):
         column_kinds=None,
         shared_weights=True,
         clip=None,
+        value_grids=True,
+        distinct_parents=True,
+        redraw_copies=True,
+        copy=True,
+        n_jobs=None,
         random_state=None,
     ):
         super().__init__(sampling_strategy=sampling_strategy)
@@ -202,6 +292,11 @@ class StructurePreservingMixup(BaseOverSampler):
         self.column_kinds = column_kinds
         self.shared_weights = shared_weights
         self.clip = clip
+        self.value_grids = value_grids
+        self.distinct_parents = distinct_parents
+        self.redraw_copies = redraw_copies
+        self.copy = copy
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     # ------------------------------------------------------------------ fit
@@ -213,7 +308,9 @@ class StructurePreservingMixup(BaseOverSampler):
         Parameters
         ----------
         X : {array-like, dataframe} of shape (n_samples, n_features)
-            The table. Columns of any supported dtype, with missing values.
+            The table: a numpy array, a pandas frame (numpy or Arrow dtypes)
+            or a polars frame, with columns of any supported dtype and
+            missing values.
         y : array-like of shape (n_samples,), default=None
             Optional target: class labels (mixed as ``label_mixing`` says) or
             a continuous target (mixed like a continuous column).
@@ -233,22 +330,44 @@ class StructurePreservingMixup(BaseOverSampler):
         :meth:`fit_resample` draws.
         """
         X = self._validate_table(X)
+        if parents_only:
+            self._validated_input = X
+        else:
+            y, self._foreign_target = _frames.from_native(y)
+            y = _numpy_labels(y)
         self._fit_target(y, len(X), target_type)
         rows = self._parent_rows() if parents_only else None
-        self._codec = TableCodec(self.categorical_features, self.column_kinds)
-        # The encoded table is only ever read, and its range only needed to clip to it.
+        self._codec = TableCodec(self.categorical_features, self.column_kinds, self.value_grids)
         self._continuous, self._categorical = self._codec.fit_encode(
-            X, copy=False, observe_range=self.clip == "observed", rows=rows
+            X, copy=self.copy, observe_range=self.clip == "observed", rows=rows
         )
         if rows is not None:
             self._target = self._target[rows]
         self._has_missing = bool(np.isnan(self._continuous).any())
-        self.column_kinds_ = dict(self._codec.kinds)
-        self.continuous_features_ = np.asarray(self._codec.continuous_indices, dtype=np.int64)
-        self.categorical_features_ = np.asarray(self._codec.categorical_indices, dtype=np.int64)
-        self.weights_ = check_weights(clone(self.weights, safe=False))
+        # With missing values the kernel tells overflows from NaN only where values are huge.
+        self._huge_values = self._has_missing and bool(
+            np.fmax.reduce(np.abs(self._continuous), axis=None) > np.finfo(np.float64).max / 16
+        )
+        codec = self._codec
+        self.column_kinds_ = dict(codec.kinds)
+        self.continuous_features_ = np.asarray(codec.continuous_indices, dtype=np.int64)
+        self.categorical_features_ = np.asarray(codec.categorical_indices, dtype=np.int64)
+        self.identifier_features_ = np.asarray(codec.identifier_indices, dtype=np.int64)
+        self.discrete_features_ = self.continuous_features_[codec.discrete]
+        if codec.detected_identifiers:
+            warnings.warn(
+                f"Columns {codec.detected_identifiers!r} look like identifiers (their values are all or "
+                "nearly all distinct): synthetic rows get fresh values that equal no real one. Pass "
+                "column_kinds={column: 'categorical' | 'continuous' | 'drop'} to mix or drop them instead.",
+                UserWarning,
+                stacklevel=3,
+            )
+        weights = check_weights(clone(self.weights, safe=False))
+        resolve = getattr(weights, "resolve", None)
+        self.weights_ = resolve(self._continuous) if resolve is not None else weights
         self.cut_point_ = self._resolve_cut_point()
         self._clip_bounds = self._resolve_clip()
+        self._copy_finder = None
         return self
 
     def _parent_rows(self) -> np.ndarray | None:
@@ -263,6 +382,7 @@ class StructurePreservingMixup(BaseOverSampler):
         return np.flatnonzero(over_sampled[self._target])
 
     def _validate_table(self, X):
+        X, self._foreign_table = _frames.from_native(X)
         self._returns_list = isinstance(X, list)
         if sparse.issparse(X):
             raise TypeError(
@@ -272,6 +392,10 @@ class StructurePreservingMixup(BaseOverSampler):
         if isinstance(X, pd.DataFrame):
             validate_data(self, X=X, reset=True, skip_check_array=True)
             n_rows = X.shape[0]
+            if X.shape[1] == 0:
+                raise ValueError(
+                    f"X has {n_rows} rows but no columns; at least one column is required to mix."
+                )
         else:
             X = validate_data(
                 self, X=X, reset=True, dtype=None, ensure_all_finite=False, ensure_min_samples=1
@@ -339,10 +463,13 @@ class StructurePreservingMixup(BaseOverSampler):
         ``target_type`` is ``type_of_target(y)`` when the caller has it already.
         """
         self._target_kind = None
+        for attribute in ("classes_", "sampling_strategy_"):  # from an earlier fit with y
+            if hasattr(self, attribute):
+                delattr(self, attribute)
         if y is None:
             return
         self._target_like = y
-        y_values = y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else np.asarray(y)
+        y_values = y.to_numpy() if isinstance(y, pd.Series | pd.DataFrame) else np.asarray(y)
         if y_values.ndim == 2 and y_values.shape[1] == 1:
             y_values = y_values.ravel()
         if y_values.ndim != 1:
@@ -352,8 +479,7 @@ class StructurePreservingMixup(BaseOverSampler):
             )
         if len(y_values) != n_rows:
             raise ValueError(f"y has {len(y_values)} rows but X has {n_rows}; they must be equal.")
-        if y_values.dtype.kind not in "biu" and pd.isna(pd.Series(y_values)).any():
-            raise ValueError("y has missing values; a target must be complete.")
+        _refuse_missing_labels(y_values)
         if (target_type or type_of_target(y_values)) == "continuous":
             self._target_kind = CONTINUOUS
             self._target = y_values.astype(np.float64)[:, None]
@@ -374,84 +500,215 @@ class StructurePreservingMixup(BaseOverSampler):
 
     # --------------------------------------------------------------- mixing
 
+    def _draw_weights(self, n_samples: int, random_state) -> tuple[np.ndarray, np.ndarray]:
+        """Parent weights (n, k) and kept parents (n,) for shared weights."""
+        draw = getattr(self.weights_, "draw", None)
+        if draw is not None:
+            weights, kept = draw(n_samples, random_state, self.cut_point_)
+            return np.asarray(weights, dtype=np.float64), np.asarray(kept, dtype=np.intp)
+        w = self.weights_.rvs(n_samples, random_state)
+        keep_first = self.cut_point_.keep_first(w, random_state)
+        return np.column_stack([w, 1.0 - w]), np.where(keep_first, 0, 1).astype(np.intp)
+
     def _mix(
         self,
         n_samples: int,
         random_state,
+        *,
+        rows=None,
         groups=None,
         sample_groups=None,
         extra_continuous=None,
         extra_categorical=None,
         out=None,
     ):
-        """Draw pairs and weights and mix the encoded table.
+        """Draw parents and weights, mix, draw copies of real rows again.
 
-        ``extra_*`` are target columns mixed along with the table; ``out``,
-        if given, receives the mixed continuous block.  Returns the mixed
-        continuous block, the categorical codes and the first parents.
+        ``rows`` restricts the parents to those rows (``groups`` is then
+        given for them); ``extra_*`` are target columns mixed along with the
+        table; ``out``, if given, receives the mixed continuous block.
+        Returns the mixed continuous block, the categorical codes and each
+        row's parents (indices into the whole table).
         """
         continuous, categorical = self._continuous, self._categorical
         if extra_continuous is not None:
             continuous = np.hstack([continuous, extra_continuous])
         if extra_categorical is not None:
             categorical = np.hstack([categorical, extra_categorical])
-        n_continuous, n_categorical = continuous.shape[1], categorical.shape[1]
-        first, second = draw_pairs(n_samples, len(continuous), random_state, groups, sample_groups)
-        if self.shared_weights:
-            weights = self.weights_.rvs(n_samples, random_state)
-            keep = self.cut_point_.keep_first(weights, random_state)
-            continuous_weights, continuous_keep, categorical_keep = weights, keep, keep
-        else:
-            weights = self.weights_.rvs((n_samples, n_continuous + n_categorical), random_state)
-            keep = self.cut_point_.keep_first(weights, random_state)
-            continuous_weights = weights[:, :n_continuous]
-            continuous_keep, categorical_keep = keep[:, :n_continuous], keep[:, n_continuous:]
+        n_rows = len(continuous) if rows is None else len(rows)
+        n_parents = getattr(self.weights_, "n_parents", 2)
+
+        def draw(n, strata):
+            local = draw_parents(
+                n, n_rows, random_state, groups, strata, n_parents=n_parents, distinct=self.distinct_parents
+            )
+            return local if rows is None else rows[local]
+
+        if not self.shared_weights:
+            mixed, codes, parents = self._mix_per_column(
+                continuous, categorical, draw(n_samples, sample_groups), random_state
+            )
+            if out is not None:
+                out[:] = mixed
+                mixed = out
+            return mixed, codes, parents
+        parents = draw(n_samples, sample_groups)
+        weights, kept = self._draw_weights(n_samples, random_state)
+        finder = self._copies()
+        watch = None
+        if finder is not None and finder.watched_column is not None:
+            watch = (finder.watched_column, np.empty(n_samples, dtype=bool))
+        mixed, codes = self._mix_rows(continuous, categorical, parents, weights, kept, out, watch)
+        if finder is not None:
+            designed = np.take_along_axis(weights, kept[:, None], axis=1)[:, 0] == 1.0
+            candidates = (~designed if watch is None else watch[1] & ~designed) if len(designed) else None
+            for _ in range(_COPY_REDRAWS):
+                found = finder.copies(mixed[:, : self._continuous.shape[1]], codes, candidates)
+                if found.size == 0:
+                    break
+                # Redraw those rows from the same strata and mix them again.
+                strata = None if sample_groups is None else sample_groups[found]
+                if strata is None and groups is not None:
+                    strata = groups[
+                        parents[found, 0] if rows is None else _positions(rows, parents[found, 0])
+                    ]
+                new_parents = draw(found.size, strata)
+                new_weights, new_kept = self._draw_weights(found.size, random_state)
+                new_watch = None if watch is None else (watch[0], np.empty(found.size, dtype=bool))
+                new_mixed, new_codes = self._mix_rows(
+                    continuous, categorical, new_parents, new_weights, new_kept, None, new_watch
+                )
+                mixed[found], codes[found] = new_mixed, new_codes
+                parents[found], weights[found], kept[found] = new_parents, new_weights, new_kept
+                candidates = np.zeros(n_samples, dtype=bool)
+                redesigned = np.take_along_axis(new_weights, new_kept[:, None], axis=1)[:, 0] == 1.0
+                candidates[found] = ~redesigned if new_watch is None else new_watch[1] & ~redesigned
+            else:
+                left = finder.copies(mixed[:, : self._continuous.shape[1]], codes, candidates).size
+                if left:
+                    warnings.warn(
+                        f"{left} synthetic row(s) still equal a real row after {_COPY_REDRAWS} redraws: "
+                        "the table has too few distinct rows for mixing to leave them all. They are "
+                        "kept; drop them, or pass value_grids=False.",
+                        UserWarning,
+                        stacklevel=3,
+                    )
+        return mixed, codes, parents
+
+    def _mix_rows(self, continuous, categorical, parents, weights, kept, out, watch):
+        n_samples, n_table = len(parents), self._continuous.shape[1]
+        discrete = np.zeros(continuous.shape[1], dtype=bool)
+        discrete[:n_table] = self._codec.discrete
         mixed, codes = mix(
             continuous,
             categorical,
-            first,
-            second,
-            continuous_weights,
-            continuous_keep,
-            categorical_keep,
+            parents,
+            weights,
+            kept,
+            discrete=discrete,
             order=self._codec.decode_order,
             has_missing=self._has_missing,  # targets are complete
-            out=None if out is None else (out, np.empty((n_samples, n_categorical), dtype=categorical.dtype)),
+            huge_values=self._huge_values,
+            watch=watch,
+            out=None
+            if out is None
+            else (out, np.empty((n_samples, categorical.shape[1]), categorical.dtype)),
+            n_jobs=effective_n_jobs(self.n_jobs),
         )
+        self._clip(mixed)
+        return mixed, codes
+
+    def _mix_per_column(self, continuous, categorical, parents, random_state):
+        n_continuous, n_categorical = continuous.shape[1], categorical.shape[1]
+        weights = self.weights_.rvs((len(parents), n_continuous + n_categorical), random_state)
+        keep = self.cut_point_.keep_first(weights, random_state)
+        mixed, codes = mix_per_column(
+            continuous,
+            categorical,
+            parents[:, 0],
+            parents[:, 1],
+            weights[:, :n_continuous],
+            keep[:, :n_continuous],
+            keep[:, n_continuous:],
+            order=self._codec.decode_order,
+            has_missing=self._has_missing,
+        )
+        self._clip(mixed)
+        return mixed, codes, parents
+
+    def _clip(self, mixed):
         if self._clip_bounds is not None:
             table = mixed[:, : self._continuous.shape[1]]
             np.clip(table, *self._clip_bounds, out=table)
-        return mixed, codes, first
 
-    def _decode(self, mixed, codes):
+    def _copies(self) -> CopyFinder | None:
+        """The finder of synthetic rows equal to real ones, when they are to be drawn again.
+
+        None when copies are not redrawn, cannot happen (identifiers), or cannot
+        be avoided: with no mixed column (only categorical and discrete ones)
+        every synthetic row is its kept parent.
+        """
+        if not self.redraw_copies or not (~self._codec.discrete).any():
+            return None
+        if self._copy_finder is None:
+            self._copy_finder = CopyFinder(self._codec, self._continuous, self._categorical)
+        return self._copy_finder if self._copy_finder.needed else None
+
+    def _decode(self, mixed, codes, random_state):
         """Encoded synthetic rows as a table of the fitted container and dtypes."""
         # The mixed arrays are ours alone: the table may keep them instead of a copy.
-        return self._codec.decode(mixed[:, : self._continuous.shape[1]], codes, copy=False)
+        table = self._codec.decode(
+            mixed[:, : self._continuous.shape[1]], codes, copy=False, random_state=random_state
+        )
+        return self._as_input_container(table)
 
     def _as_input_container(self, table):
+        if self._foreign_table is not None:
+            return self._foreign_table.to_native(table)
         return table.tolist() if self._returns_list else table
 
     # --------------------------------------------------------------- sample
 
-    def sample(self, n_samples: int, *, random_state=None):
+    def sample(self, n_samples: int, *, given=None, exact_class_counts: bool = False, random_state=None):
         """Synthesise a whole table.
 
         Parameters
         ----------
         n_samples : int
             Number of synthetic rows, at least 1.
+        given : dict or None, default=None
+            Conditions ``{column: value}`` (or ``{column: [values]}``) on
+            categorical columns and on the class label (named as ``y``'s
+            name, or ``"y"`` for an unnamed ``y``): both parents of every
+            synthetic row are drawn among the real rows that match, so every
+            moment within the condition is kept as the theory says for the
+            whole table.  ``None`` as a value matches missing values.
+        exact_class_counts : bool, default=False
+            With ``label_mixing="stratified"``: give each class exactly its
+            share of ``n_samples`` (largest-remainder rounding) instead of
+            drawing the classes at random with those shares.
         random_state : int, RandomState instance or None, default=None
             Overrides the estimator's ``random_state`` for this call.
 
         Returns
         -------
         X_synthetic : {ndarray, dataframe} of shape (n_samples, n_features)
-            Same container, columns and dtypes as the ``X`` given to ``fit``.
+            Same container, columns and dtypes as the ``X`` given to ``fit``
+            (dropped columns left out).
         y_synthetic : array-like
             Only when ``fit`` was given ``y``: the synthetic targets, in the
             container and dtype of ``y``; label scores of shape
             ``(n_samples, n_classes)`` (columns in ``classes_`` order) with
             ``label_mixing="soft"``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from skmixup import StructurePreservingMixup
+        >>> X = pd.DataFrame({"size": [1.0, 2.5, 3.0, 4.5, 5.0, 6.5], "kind": list("aabbab")})
+        >>> mixup = StructurePreservingMixup(random_state=0).fit(X)
+        >>> mixup.sample(4, given={"kind": "b"})["kind"].tolist()
+        ['b', 'b', 'b', 'b']
         """
         check_is_fitted(self, "weights_")
         if not hasattr(self, "_continuous"):
@@ -461,29 +718,122 @@ class StructurePreservingMixup(BaseOverSampler):
             )
         if isinstance(n_samples, bool) or not isinstance(n_samples, Integral) or n_samples < 1:
             raise ValueError(f"The 'n_samples' parameter must be an integer >= 1. Got {n_samples!r} instead.")
+        if not isinstance(exact_class_counts, bool | np.bool_):
+            raise ValueError(
+                f"The 'exact_class_counts' parameter must be a bool. Got {exact_class_counts!r} instead."
+            )
         random_state = check_random_state(self.random_state if random_state is None else random_state)
         n_samples = int(n_samples)
+        rows = self._matching_rows(given)
         kind = self._target_kind
+        stratified = kind == CATEGORICAL and self.label_mixing == "stratified"
+        if exact_class_counts and not stratified:
+            raise ValueError(
+                "exact_class_counts=True needs class labels mixed with label_mixing='stratified'; this "
+                + ("estimator was fitted without a class label y." if kind != CATEGORICAL else "")
+                + (f"label_mixing is {self.label_mixing!r}." if kind == CATEGORICAL else "")
+            )
+        if self.redraw_copies and not (~self._codec.discrete).any() and not len(self.identifier_features_):
+            warnings.warn(
+                "No column of this table is mixed (every one is categorical or discrete), so every "
+                "synthetic row is a copy of a real row; make a column continuous (column_kinds) or "
+                "pass value_grids=False to mix integer columns.",
+                UserWarning,
+                stacklevel=2,
+            )
         if kind is None:
-            mixed, codes, _ = self._mix(n_samples, random_state)
-            return self._as_input_container(self._decode(mixed, codes))
+            mixed, codes, _ = self._mix(n_samples, random_state, rows=rows)
+            return self._decode(mixed, codes, random_state)
         if kind == CONTINUOUS:
-            mixed, codes, _ = self._mix(n_samples, random_state, extra_continuous=self._target)
+            mixed, codes, _ = self._mix(n_samples, random_state, rows=rows, extra_continuous=self._target)
             y_new = self._restore_target(mixed[:, -1])
-        elif self.label_mixing == "stratified":
-            mixed, codes, first = self._mix(n_samples, random_state, groups=self._target)
-            y_new = self._restore_target(self.classes_[self._target[first]])
+        elif stratified:
+            labels = self._target if rows is None else self._target[rows]
+            sample_groups = _exact_counts(labels, n_samples, random_state) if exact_class_counts else None
+            mixed, codes, parents = self._mix(
+                n_samples, random_state, rows=rows, groups=labels, sample_groups=sample_groups
+            )
+            y_new = self._restore_target(self.classes_[self._target[parents[:, 0]]])
         elif self.label_mixing == "soft":
             one_hot = np.eye(len(self.classes_))[self._target]
-            mixed, codes, _ = self._mix(n_samples, random_state, extra_continuous=one_hot)
+            mixed, codes, _ = self._mix(n_samples, random_state, rows=rows, extra_continuous=one_hot)
             y_new = mixed[:, -len(self.classes_) :]
         else:  # joint: the label is one more categorical column.
-            mixed, codes, _ = self._mix(n_samples, random_state, extra_categorical=self._target[:, None])
+            mixed, codes, _ = self._mix(
+                n_samples, random_state, rows=rows, extra_categorical=self._target[:, None]
+            )
             codes, y_new = codes[:, :-1], self._restore_target(self.classes_[codes[:, -1]])
-        return self._as_input_container(self._decode(mixed, codes)), y_new
+        return self._decode(mixed, codes, random_state), y_new
+
+    def _matching_rows(self, given) -> np.ndarray | None:
+        """Positions of the rows that meet every condition of ``given`` (None: no condition)."""
+        if given is None:
+            return None
+        if not isinstance(given, Mapping):
+            raise TypeError(
+                f"The 'given' parameter must be a dict {{column: value}}; got {type(given).__name__}."
+            )
+        match = np.ones(len(self._continuous), dtype=bool)
+        target_name = self._target_name()
+        handlers = {h.name: (k, h) for k, h in enumerate(self._codec.categorical_handlers)}
+        for column, wanted in given.items():
+            values = (
+                list(wanted) if isinstance(wanted, list | tuple | set | np.ndarray | pd.Index) else [wanted]
+            )
+            if column in handlers:
+                k, handler = handlers[column]
+                codes, known = self._categorical[:, k], handler.categories
+            elif column == target_name and self._target_kind == CATEGORICAL:
+                codes, known = self._target, pd.Index(self.classes_)
+            else:
+                kind = self.column_kinds_.get(column)
+                raise ValueError(
+                    f"given={given!r}: column {column!r} "
+                    + (
+                        f"is {kind}; conditions name categorical columns or the class label"
+                        + (f" ({target_name!r})" if self._target_kind == CATEGORICAL else "")
+                        + "."
+                        if kind is not None
+                        else "is not a column of X"
+                        + (
+                            f" nor the class label ({target_name!r})."
+                            if self._target_kind == CATEGORICAL
+                            else "."
+                        )
+                    )
+                )
+            wanted_codes = []
+            for value in values:
+                if value is None or (isinstance(value, float) and np.isnan(value)):
+                    wanted_codes.append(-1)
+                    continue
+                position = known.get_indexer([value])[0] if len(known) else -1
+                if position < 0:
+                    raise ValueError(
+                        f"given={given!r}: {value!r} is not a category of column {column!r} (its "
+                        f"categories: {list(known)[:20]!r}{'...' if len(known) > 20 else ''})."
+                    )
+                wanted_codes.append(position)
+            match &= np.isin(codes, wanted_codes)
+        rows = np.flatnonzero(match)
+        if rows.size == 0:
+            raise ValueError(f"given={given!r}: no row of the fitted table meets every condition.")
+        if rows.size == 1:
+            warnings.warn(
+                f"given={given!r}: one row of the fitted table meets the conditions, so every synthetic "
+                "row is a copy of it.",
+                UserWarning,
+                stacklevel=3,
+            )
+        return rows
+
+    def _target_name(self):
+        name = getattr(self._target_like, "name", None) if self._target_kind is not None else None
+        return "y" if name is None else name
 
     def _restore_target(self, values):
-        return _in_container_of(values, self._target_like)
+        values = _in_container_of(values, self._target_like)
+        return self._foreign_target.to_native(values) if self._foreign_target is not None else values
 
     # -------------------------------------------------------- fit_resample
 
@@ -507,20 +857,24 @@ class StructurePreservingMixup(BaseOverSampler):
         -------
         X_resampled : {ndarray, dataframe} of shape (n_samples_new, n_features)
             The original rows first, then the synthetic rows; same
-            container, columns and dtypes as ``X``.
+            container, columns and dtypes as ``X`` (dropped columns left
+            out).  Identifier columns of the new rows hold fresh values.
         y_resampled : array-like of shape (n_samples_new,)
             The labels, in the container of ``y``.
         """
-        y_like = y
-        y, target_type = _class_labels(y)
-        X_resampled, y_resampled = self._fit_resample(X, y, target_type)
+        y_native, self._foreign_target = _frames.from_native(y)
+        y_values, target_type = _class_labels(_numpy_labels(y_native))
+        foreign_target = self._foreign_target
+        X_resampled, y_resampled = self._fit_resample(X, y_values, target_type)
+        self._foreign_target = foreign_target
         if target_type == "multilabel-indicator":  # one-hot rows, as many columns as given
-            y_resampled = np.eye(np.shape(y_like)[1], dtype=np.int64)[y_resampled]
-        self._target_like = y_like
+            y_resampled = np.eye(np.shape(y_native)[1], dtype=np.int64)[y_resampled]
+        self._target_like = y_native
         return self._as_input_container(X_resampled), self._restore_target(y_resampled)
 
     def _fit_resample(self, X, y, target_type=None):
         self._fit(X, y, target_type, parents_only=True)
+        X = self._validated_input
         class_code = {label: k for k, label in enumerate(self.classes_)}
         counts = np.bincount(self._target, minlength=len(self.classes_))
         for label, n_new in self.sampling_strategy_.items():
@@ -535,20 +889,32 @@ class StructurePreservingMixup(BaseOverSampler):
             list(self.sampling_strategy_.values()),
         ).astype(np.int64)
         random_state = check_random_state(self.random_state)
-        mix_new_rows = partial(self._mix, len(sample_groups), random_state, self._target, sample_groups)
+        n_new = len(sample_groups)
+        dropped = [k for k, handler in enumerate(self._codec.handlers) if handler.kind == DROP]
+
+        def new_rows(out=None):
+            mixed, codes, _ = self._mix(
+                n_new, random_state, groups=self._target, sample_groups=sample_groups, out=out
+            )
+            return self._codec.decode(
+                mixed[:, : self._continuous.shape[1]], codes, copy=False, random_state=random_state
+            )
+
         if isinstance(X, pd.DataFrame):
-            X_resampled = pd.concat([X, self._decode(*mix_new_rows()[:2])], ignore_index=True)
-        elif self._codec.decode_is_identity:
+            originals = X.drop(columns=X.columns[dropped]) if dropped else X
+            X_resampled = pd.concat([originals, new_rows()], ignore_index=True)
+        elif self._codec.decode_is_identity and not dropped:
             # The mixed values are the new rows: write them straight after the originals.
             X = np.asarray(X)
-            X_resampled = np.empty((len(X) + len(sample_groups), X.shape[1]))
+            X_resampled = np.empty((len(X) + n_new, X.shape[1]))
             X_resampled[: len(X)] = X
-            mix_new_rows(out=X_resampled[len(X) :])
+            new_rows(out=X_resampled[len(X) :])
         else:
-            X_new = self._decode(*mix_new_rows()[:2])
-            X_resampled = np.concatenate([np.asarray(X, dtype=X_new.dtype), X_new])
+            X_new = new_rows()
+            originals = np.delete(np.asarray(X), dropped, axis=1) if dropped else np.asarray(X)
+            X_resampled = np.concatenate([originals.astype(X_new.dtype, copy=False), X_new])
         # Only the over-sampled classes were kept: not a table to sample() from.
-        del self._continuous, self._categorical, self._target
+        del self._continuous, self._categorical, self._target, self._validated_input
         return X_resampled, np.concatenate([y, self.classes_[sample_groups]])
 
     def __sklearn_tags__(self):
@@ -558,6 +924,46 @@ class StructurePreservingMixup(BaseOverSampler):
         tags.input_tags.categorical = True
         tags.input_tags.sparse = False
         return tags
+
+
+def _numpy_labels(y):
+    """``y`` with an Arrow-backed Series (from polars, say) as numpy values; others as they are."""
+    if isinstance(y, pd.Series) and isinstance(y.dtype, pd.ArrowDtype):
+        return pd.Series(y.to_numpy(), name=y.name, index=y.index)
+    return y
+
+
+def _positions(rows: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    """Where ``indices`` (rows of the table, all in the sorted ``rows``) stand in ``rows``."""
+    return np.searchsorted(rows, indices)
+
+
+def _exact_counts(labels: np.ndarray, n_samples: int, random_state) -> np.ndarray:
+    """Each row's class for ``n_samples`` rows with the classes' exact shares of ``labels``.
+
+    Largest-remainder rounding: every class gets the floor of its share, and
+    the rows left go to the largest remainders (ties to the first classes);
+    the order of the rows is random.
+    """
+    counts = np.bincount(labels)
+    quota = n_samples * counts / counts.sum()
+    whole = np.floor(quota).astype(np.int64)
+    left = n_samples - whole.sum()
+    whole[np.argsort(-(quota - whole), kind="stable")[:left]] += 1
+    return random_state.permutation(np.repeat(np.arange(len(counts)), whole))
+
+
+def _refuse_missing_labels(y_values: np.ndarray) -> None:
+    """One message for missing labels, whichever method sees them."""
+    if y_values.dtype.kind in "biu":
+        return
+    missing = pd.isna(pd.Series(y_values.ravel() if y_values.ndim > 1 else y_values)).to_numpy()
+    if missing.any():
+        where = np.flatnonzero(missing)
+        raise ValueError(
+            f"y has missing values (NaN, None or NA) at {where.size} position(s), e.g. {where[:5].tolist()}; "
+            "every row needs a label."
+        )
 
 
 def _in_container_of(values, like):
@@ -588,6 +994,10 @@ def _class_labels(y) -> tuple[np.ndarray, str]:
     class index), with their messages, on one ``type_of_target`` call: each
     call scans ``y`` for its distinct values.
     """
+    if not sparse.issparse(y):
+        values = y.to_numpy() if isinstance(y, pd.Series | pd.DataFrame) else np.asarray(y)
+        if values.dtype.kind not in "biu" and values.size:
+            _refuse_missing_labels(values)
     target_type = type_of_target(y, input_name="y")
     if target_type not in _CLASS_TARGETS:
         raise ValueError(

@@ -2,46 +2,83 @@
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from skmixup import _kernel
-from skmixup._kernel import draw_pairs, mix
+from skmixup._kernel import draw_parents, mix, mix_per_column
 
 
-def reference_mix(continuous, categorical, first, second, weights, keep_cont, keep_cat):
+def reference_mix(continuous, categorical, parents, weights, kept, discrete=None):
     """The definition, one synthetic row and one column at a time."""
+    m = len(parents)
+    discrete = np.zeros(continuous.shape[1], dtype=bool) if discrete is None else discrete
+    mixed = np.empty((m, continuous.shape[1]))
+    codes = np.empty((m, categorical.shape[1]), dtype=np.int64)
+    for r in range(m):
+        keeper = parents[r, kept[r]]
+        for c in range(continuous.shape[1]):
+            values = continuous[parents[r], c]
+            kept_value = continuous[keeper, c]
+            if discrete[c] or np.isnan(values).any():
+                mixed[r, c] = kept_value  # NaN iff the kept parent's value is missing
+            else:
+                mixed[r, c] = float(np.dot(weights[r], values))
+        for c in range(categorical.shape[1]):
+            codes[r, c] = categorical[keeper, c]
+    return mixed, codes
+
+
+def reference_per_column(continuous, categorical, first, second, weights, keep_cont, keep_cat):
     m = len(first)
     mixed = np.empty((m, continuous.shape[1]))
     codes = np.empty((m, categorical.shape[1]), dtype=np.int64)
     for r in range(m):
         for c in range(continuous.shape[1]):
-            w = weights[r] if weights.ndim == 1 else weights[r, c]
-            k = keep_cont[r] if keep_cont.ndim == 1 else keep_cont[r, c]
+            w, k = weights[r, c], keep_cont[r, c]
             a, b = continuous[first[r], c], continuous[second[r], c]
             kept, other = (a, b) if k else (b, a)
             mixed[r, c] = np.nan if np.isnan(kept) else kept if np.isnan(other) else w * a + (1 - w) * b
         for c in range(categorical.shape[1]):
-            k = keep_cat[r] if keep_cat.ndim == 1 else keep_cat[r, c]
-            codes[r, c] = categorical[first[r], c] if k else categorical[second[r], c]
+            codes[r, c] = categorical[first[r], c] if keep_cat[r, c] else categorical[second[r], c]
     return mixed, codes
 
 
+def random_draws(rng, m, n_rows, n_parents):
+    parents = rng.randint(n_rows, size=(m, n_parents))
+    weights = rng.uniform(-0.3, 1.3, size=(m, n_parents))
+    weights[:, -1] = 1.0 - weights[:, :-1].sum(axis=1)
+    return parents, weights, rng.randint(n_parents, size=m)
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("n_parents", [2, 3])
 @pytest.mark.parametrize("order", ["C", "F"])
-@pytest.mark.parametrize("shared", [True, False])
-def test_mix_matches_the_definition_across_blocks(monkeypatch, shared, order):
+def test_mix_matches_the_definition_across_blocks(monkeypatch, order, n_parents, n_jobs):
     monkeypatch.setattr(_kernel, "_BLOCK_BYTES", 8 * 3 * 1024)  # blocks of 1024 rows
     rng = np.random.RandomState(0)
     continuous = rng.normal(size=(50, 3))
     continuous[rng.rand(50, 3) < 0.2] = np.nan
     categorical = rng.randint(-1, 4, size=(50, 2))
-    m = 2500  # three blocks, the last one partial
-    first, second = rng.randint(50, size=m), rng.randint(50, size=m)
-    shape_cont, shape_cat = ((m,), (m,)) if shared else ((m, 3), (m, 2))
-    weights = rng.uniform(-0.3, 1.3, size=shape_cont)
-    keep_cont = rng.rand(*shape_cont) < 0.5
-    keep_cat = keep_cont if shared else rng.rand(*shape_cat) < 0.5
-    got = mix(continuous, categorical, first, second, weights, keep_cont, keep_cat, order=order)
+    parents, weights, kept = random_draws(rng, 2500, 50, n_parents)  # three blocks, the last partial
+    discrete = np.array([False, True, False])
+    got = mix(continuous, categorical, parents, weights, kept, discrete=discrete, order=order, n_jobs=n_jobs)
     assert got[0].flags[f"{order}_CONTIGUOUS"] and got[1].flags[f"{order}_CONTIGUOUS"]
-    expected = reference_mix(continuous, categorical, first, second, weights, keep_cont, keep_cat)
+    expected = reference_mix(continuous, categorical, parents, weights, kept, discrete)
+    np.testing.assert_allclose(got[0], expected[0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(got[1], expected[1])
+
+
+def test_mix_per_column_matches_the_definition():
+    rng = np.random.RandomState(3)
+    continuous = rng.normal(size=(40, 3))
+    continuous[rng.rand(40, 3) < 0.2] = np.nan
+    categorical = rng.randint(-1, 4, size=(40, 2))
+    m = 600
+    first, second = rng.randint(40, size=m), rng.randint(40, size=m)
+    weights = rng.uniform(-0.3, 1.3, size=(m, 3))
+    keep_cont, keep_cat = rng.rand(m, 3) < 0.5, rng.rand(m, 2) < 0.5
+    got = mix_per_column(continuous, categorical, first, second, weights, keep_cont, keep_cat)
+    expected = reference_per_column(continuous, categorical, first, second, weights, keep_cont, keep_cat)
     np.testing.assert_allclose(got[0], expected[0], rtol=1e-12, atol=1e-12)
     np.testing.assert_array_equal(got[1], expected[1])
 
@@ -50,43 +87,117 @@ def test_mix_matches_the_definition_across_blocks(monkeypatch, shared, order):
 def test_mix_writes_into_the_given_outputs(order):
     rng = np.random.RandomState(0)
     continuous, categorical = rng.normal(size=(40, 3)), rng.randint(0, 4, size=(40, 2))
-    first, second = rng.randint(40, size=700), rng.randint(40, size=700)
-    weights = rng.uniform(-0.3, 1.3, size=700)
-    keep = weights >= 0.5
+    parents, weights, kept = random_draws(rng, 700, 40, 2)
     table = np.zeros((900, 3), order=order)  # the new rows go after 200 others, as in fit_resample
     codes = np.zeros((700, 2), dtype=np.int64, order=order)
-    got = mix(continuous, categorical, first, second, weights, keep, keep, out=(table[200:], codes))
+    got = mix(continuous, categorical, parents, weights, kept, out=(table[200:], codes))
     assert np.shares_memory(got[0], table) and got[1] is codes
-    expected = reference_mix(continuous, categorical, first, second, weights, keep, keep)
+    expected = reference_mix(continuous, categorical, parents, weights, kept)
     np.testing.assert_allclose(table[200:], expected[0], rtol=1e-12, atol=1e-12)
     np.testing.assert_array_equal(codes, expected[1])
     assert not table[:200].any()
 
 
-def test_no_pairs_from_empty_strata():
+def test_the_output_is_the_same_for_every_number_of_threads(monkeypatch):
+    monkeypatch.setattr(_kernel, "_BLOCK_BYTES", 8 * 4 * 512)
+    rng = np.random.RandomState(5)
+    continuous, categorical = rng.normal(size=(300, 4)), rng.randint(0, 5, size=(300, 3)).astype(np.int8)
+    parents, weights, kept = random_draws(rng, 20_000, 300, 3)
+    one = mix(continuous, categorical, parents, weights, kept, order="F", n_jobs=1)
+    two = mix(continuous, categorical, parents, weights, kept, order="F", n_jobs=2)
+    np.testing.assert_array_equal(one[0], two[0])
+    np.testing.assert_array_equal(one[1], two[1])
+
+
+def test_a_weight_of_one_gives_the_parent_bit_for_bit():
+    values = np.array([[0.1, 1e-300, -3.0e300, 2.0**60 + 4096.0], [7.3, -5e-324, 1.0, np.pi]])
+    parents = np.array([[0, 1], [1, 0], [0, 1]])
+    weights = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    kept = np.array([0, 0, 1])
+    mixed, _ = mix(values, np.empty((2, 0), dtype=np.int8), parents, weights, kept)
+    np.testing.assert_array_equal(mixed.view(np.uint64), values[[0, 1, 1]].view(np.uint64))
+
+
+def test_near_the_float_limits_finite_parents_give_finite_values():
+    largest = np.finfo(np.float64).max
+    values = np.array([[largest, -largest], [-largest, largest], [largest * 0.9, 1.0]])
+    parents = np.array([[0, 1], [0, 1], [0, 2], [2, 0]])
+    weights = np.array([[0.5, 0.5], [1.3, -0.3], [0.25, 0.75], [-0.3, 1.3]])
+    kept = np.zeros(4, dtype=np.intp)
+    for huge_values in (None, True, False):
+        mixed, _ = mix(
+            values, np.empty((3, 0), dtype=np.int8), parents, weights, kept, huge_values=huge_values
+        )
+        assert np.isfinite(mixed).all()
+    exact = [
+        [0.0, 0.0],  # (max - max) / 2, without overflowing on the way
+        [largest, -largest],  # 1.3 max + 0.3 max is beyond float64: clipped to it
+        [0.25 * largest + 0.75 * 0.9 * largest, 0.25 * (-largest) + 0.75 * 1.0],
+    ]
+    np.testing.assert_allclose(mixed[:3], exact, rtol=1e-12)
+
+
+def test_watching_a_column_flags_rows_whose_parents_share_its_value():
+    continuous = np.array([[1.0, 5.0], [1.0, 6.0], [2.0, 7.0]])
+    parents = np.array([[0, 1], [0, 2], [1, 1], [2, 0]])
+    weights = np.full((4, 2), 0.5)
+    same = np.empty(4, dtype=bool)
+    mix(continuous, np.empty((3, 0), dtype=np.int8), parents, weights, np.zeros(4, np.intp), watch=(0, same))
+    assert same.tolist() == [True, False, True, False]
+
+
+def test_no_parents_from_empty_strata():
     rng = np.random.RandomState(0)
     empty = np.empty(0, dtype=np.int64)
-    first, second = draw_pairs(0, 0, rng, empty, empty)
-    assert first.shape == second.shape == (0,)
+    assert draw_parents(0, 0, rng, empty, empty).shape == (0, 2)
 
 
-def test_pairs_stay_within_their_stratum():
-    rng = np.random.RandomState(0)
-    groups = rng.randint(0, 4, size=200)
-    first, second = draw_pairs(10_000, 200, rng, groups)
-    np.testing.assert_array_equal(groups[first], groups[second])
+@pytest.mark.parametrize("n_parents", [2, 3])
+@pytest.mark.parametrize("rng", [np.random.RandomState(0), np.random.default_rng(0)])
+def test_parents_stay_within_their_stratum_and_are_distinct(rng, n_parents):
+    groups = np.random.RandomState(1).randint(0, 4, size=200)
+    parents = draw_parents(10_000, 200, rng, groups, n_parents=n_parents)
+    for j in range(1, n_parents):
+        np.testing.assert_array_equal(groups[parents[:, 0]], groups[parents[:, j]])
+    assert all(len(set(row)) == n_parents for row in parents.tolist())
     assigned = np.repeat([3, 1], 5000)
-    first, second = draw_pairs(10_000, 200, rng, groups, assigned)
-    np.testing.assert_array_equal(groups[first], assigned)
-    np.testing.assert_array_equal(groups[second], assigned)
+    parents = draw_parents(10_000, 200, rng, groups, assigned, n_parents=n_parents)
+    for j in range(n_parents):
+        np.testing.assert_array_equal(groups[parents[:, j]], assigned)
 
 
-def test_pairs_are_uniform_over_the_rows():
+def test_a_stratum_smaller_than_the_parents_repeats_its_rows():
+    groups = np.array([0, 1, 1, 2, 2, 2])
+    parents = draw_parents(3000, 6, np.random.RandomState(2), groups, np.repeat([0, 1, 2], 1000), n_parents=3)
+    assert (parents[:1000] == 0).all()  # a one-row stratum: copies
+    assert set(np.unique(parents[1000:2000])) == {1, 2}
+    assert all(len(set(row)) == 3 for row in parents[2000:].tolist())
+
+
+def test_every_parent_is_uniform_over_the_rows():
     rng = np.random.RandomState(1)
     groups = np.array([0] * 30 + [1] * 10)
-    first, second = draw_pairs(400_000, 40, rng, groups, np.ones(400_000, dtype=np.int64))
+    parents = draw_parents(400_000, 40, rng, groups, np.ones(400_000, dtype=np.int64), n_parents=3)
     expected = 400_000 / 10
-    for parent in (first, second):
-        counts = np.bincount(parent, minlength=40)[30:]
+    for j in range(3):
+        counts = np.bincount(parents[:, j], minlength=40)[30:]
         assert counts.sum() == 400_000
         assert np.abs(counts - expected).max() < 5 * np.sqrt(expected)  # binomial tolerance
+
+
+@pytest.mark.parametrize("distinct", [True, False])
+def test_pairs_are_uniform_over_ordered_pairs(distinct):
+    # Chi-square over the n(n - 1) ordered pairs (distinct) or the n² pairs (independent).
+    n, m = 12, 300_000
+    parents = draw_parents(m, n, np.random.RandomState(4), distinct=distinct)
+    counts = np.bincount(parents[:, 0] * n + parents[:, 1], minlength=n * n).reshape(n, n)
+    diagonal = np.trace(counts)
+    if distinct:
+        assert diagonal == 0
+        observed = counts[~np.eye(n, dtype=bool)]
+    else:
+        assert diagonal > 0
+        observed = counts.ravel()
+    assert stats.chisquare(observed).pvalue > 1e-4
+    if distinct:  # and the independent law, which puts n pairs on the diagonal, is rejected
+        assert stats.chisquare(counts.ravel()).pvalue < 1e-10

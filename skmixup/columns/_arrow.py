@@ -87,7 +87,8 @@ def ints_and_missing(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
     data = array(column)
     missing = data.is_null().to_numpy(zero_copy_only=False)
-    ints = data.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
+    storage = pa.int32() if getattr(data.type, "bit_width", 64) == 32 else pa.int64()
+    ints = data.cast(storage).fill_null(0).to_numpy(zero_copy_only=False)
     return np.asarray(ints, dtype=np.int64), np.asarray(missing, dtype=bool)
 
 
