@@ -22,8 +22,10 @@ _INT64 = np.iinfo(np.int64)
 _NAT = int(_INT64.min)  # the int64 that numpy and pandas use for NaT
 _PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
 _DAY_SECONDS = 86_400
-# Python's dates, in days from 1970-01-01: date(1, 1, 1) and date(9999, 12, 31).
+# Python's dates, in days from 1970-01-01: date(1, 1, 1) and date(9999, 12, 31), and its
+# datetimes in seconds.
 _PYTHON_DATES = (-719_162, 2_932_896)
+_PYTHON_SECONDS = (-62_135_596_800, 253_402_300_799)
 
 
 def _unit_steps(unit: str) -> tuple[int, ...]:
@@ -113,7 +115,11 @@ class DatetimeHandler(_ArrowOrPandasTemporal):
         present = ints[~missing]
         if self.tz is None or present.size == 0:
             return present
-        wall = self._wall(present)
+        try:
+            wall = self._wall(present)
+        except (ValueError, OverflowError, NotImplementedError):
+            # Beyond Python's datetimes pandas has no wall clock for a zone: the UTC grid it is.
+            return present
         shifts = wall - present
         if np.all(shifts == shifts[0]):  # a fixed offset: the UTC grid is the wall-clock grid
             return present
@@ -125,8 +131,7 @@ class DatetimeHandler(_ArrowOrPandasTemporal):
         if self.tz is not None and self._arrow_type is None:
             # pandas must also represent the wall-clock time of every value
             margin = _DAY_SECONDS * _PER_SECOND[self.unit]
-            low = min(low + margin, self.count_range[0])
-            high = max(high - margin, self.count_range[1])
+            low, high = min(low + margin, self.count_range[0]), max(high - margin, self.count_range[1])
         return low, high
 
     def exact(self, values):
@@ -134,7 +139,11 @@ class DatetimeHandler(_ArrowOrPandasTemporal):
             return super().exact(values)
         low, high = self._bounds()
         ints, missing = _integral.decode(values, self.reference, low, high)
-        present = ~missing
+        # pandas has wall clocks for Python's datetimes only: values beyond year 9999 stay off-grid.
+        per_second = _PER_SECOND[self.unit]
+        present = (
+            ~missing & (ints >= _PYTHON_SECONDS[0] * per_second) & (ints <= _PYTHON_SECONDS[1] * per_second)
+        )
         wall = self._wall(ints[present])
         wall_low, wall_high = int(_INT64.min), int(_INT64.max)
         snapped = _integral.snap(wall, 0, self.step, wall_low, wall_high)
