@@ -8,8 +8,8 @@ synthetic row gets a value that equals no real one, in the column's dtype:
 - strings: the shape of a real value (picked at random) with each letter
   and digit replaced by a random one of the same class (digit, lower or
   upper case; hexadecimal letters stay hexadecimal when every letter of the
-  column is), except the characters that every value has at the same place
-  (a common prefix such as ``"C-"``); other characters are kept.  A draw
+  column is), except the letters that every value has at the same place
+  (a common prefix such as ``"C-"`` or ``"user"``); other characters are kept.  A draw
   that equals a real value or an earlier draw is drawn again.
 """
 
@@ -124,8 +124,10 @@ class StringIdentifierHandler(_IdentifierHandler):
         templates = self._real.to_numpy(dtype=str)
         self._width = max(1, int(np.char.str_len(templates).max()))
         self._templates = _code_points(templates, self._width)
-        # A character every value has at the same place (the "C-" of "C-0017") is kept.
-        self._varying = ~(self._templates == self._templates[0]).all(axis=0)
+        # A letter or sign every value has at the same place (the "C-" of "C-0017") is kept;
+        # digits always vary, so that a number keeps all its room.
+        digits = (self._templates >= 48) & (self._templates <= 57)
+        self._varying = ~(self._templates == self._templates[0]).all(axis=0) | digits.any(axis=0)
         varying = self._templates[:, self._varying]
         letters = varying[np.isin(varying, np.concatenate([_LOWER, _UPPER]))]
         hex_letters = np.frombuffer(b"abcdefABCDEF", np.uint8)
