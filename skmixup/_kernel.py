@@ -38,7 +38,10 @@ _HUGE = _LARGEST / 16
 def _below(upper: np.ndarray, random_state) -> np.ndarray:
     """One uniform integer in ``[0, upper[k])`` per entry of ``upper`` (all >= 1)."""
     if isinstance(random_state, np.random.Generator):
-        return random_state.integers(0, upper)
+        if upper.size and (upper == upper[0]).all():  # one bound: the fast scalar path
+            return random_state.integers(0, upper[0], size=upper.shape)
+        draws = (random_state.random(upper.shape) * upper).astype(np.int64)
+        return np.minimum(draws, upper - 1)
     draws = (random_state.random_sample(upper.shape) * upper).astype(np.int64)
     # Guard the (measure-zero, floating-point) case random_sample() * upper == upper.
     return np.minimum(draws, upper - 1)
@@ -100,13 +103,15 @@ def draw_parents(
     # Positions within the stratum; parent j skips the positions of parents 0..j-1.
     positions = np.empty((n_samples, n_parents), dtype=np.int64)
     for j in range(n_parents):
-        free = size - j if distinct else size
+        if not distinct or j == 0:
+            positions[:, j] = _below(size, random_state)
+            continue
+        free = size - j
         room = free >= 1
-        draw = _below(np.where(room, free, size), random_state)
-        if distinct and j:
-            taken = np.sort(positions[:, :j], axis=1)
-            for k in range(j):  # shift past each taken position, in increasing order
-                draw += room & (draw >= taken[:, k])
+        draw = _below(free if room.all() else np.where(room, free, size), random_state)
+        taken = positions[:, :1] if j == 1 else np.sort(positions[:, :j], axis=1)
+        for k in range(j):  # shift past each taken position, in increasing order
+            draw += (draw >= taken[:, k]) & room
         positions[:, j] = draw
     rows = start[:, None] + positions
     parents[:] = rows if order is None else order[rows]

@@ -537,10 +537,13 @@ class StructurePreservingMixup(BaseOverSampler):
             categorical = np.hstack([categorical, extra_categorical])
         n_rows = len(continuous) if rows is None else len(rows)
         n_parents = getattr(self.weights_, "n_parents", 2)
+        # Parents come from a numpy Generator (several times faster than RandomState's
+        # integers) seeded from random_state, so the output stays reproducible.
+        generator = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max, size=4))
 
         def draw(n, strata):
             local = draw_parents(
-                n, n_rows, random_state, groups, strata, n_parents=n_parents, distinct=self.distinct_parents
+                n, n_rows, generator, groups, strata, n_parents=n_parents, distinct=self.distinct_parents
             )
             return local if rows is None else rows[local]
 

@@ -25,16 +25,23 @@ def observed_decimals(values: np.ndarray, max_decimals: int = MAX_DECIMALS) -> i
     the doubles themselves).  None if no ``d <= max_decimals`` works.  A
     sample screens the candidates; the chosen one is checked on every value.
     """
-    present = values[~np.isnan(values)]
-    if present.size == 0:
-        return None
-    largest = float(np.abs(present).max())
-    sample = present[:: max(1, present.size // _SAMPLE)]
+    # A strided sample screens every candidate first: a column of full-precision floats
+    # (the common case) is rejected without one pass over all its values.
+    sample = values[:: max(1, values.size // _SAMPLE)]
+    sample = sample[~np.isnan(sample)]
+    present = None
     for decimals in range(max_decimals + 1):
         scale = 10.0**decimals
+        if sample.size and not _on_grid(sample, scale):
+            continue
+        if present is None:
+            present = values[~np.isnan(values)] if np.isnan(values).any() else values
+            if present.size == 0:
+                return None
+            largest = float(np.abs(present).max())
         if largest * scale >= _EXACT_INTEGERS:
             return None
-        if _on_grid(sample, scale) and _on_grid(present, scale):
+        if _on_grid(present, scale):
             return decimals
     return None
 
