@@ -156,7 +156,7 @@ class StructurePreservingMixup(BaseOverSampler):
         Draw the second parent among the rows (of the stratum) other than
         the first, so that no synthetic row is a real row paired with
         itself.  The variance factor then changes by ``n / (n - 1)``
-        (:ref:`theory-distinct`); EpBeta stays exact.  False draws the
+        (:doc:`/theory`); EpBeta stays exact.  False draws the
         parents independently (the model of the paper).
 
     redraw_copies : bool, default=True
