@@ -661,7 +661,11 @@ class StructurePreservingMixup(BaseOverSampler):
         """Encoded synthetic rows as a table of the fitted container and dtypes."""
         # The mixed arrays are ours alone: the table may keep them instead of a copy.
         table = self._codec.decode(
-            mixed[:, : self._continuous.shape[1]], codes, copy=False, random_state=random_state
+            mixed[:, : self._continuous.shape[1]],
+            codes,
+            copy=False,
+            random_state=random_state,
+            n_jobs=effective_n_jobs(self.n_jobs),
         )
         return self._as_input_container(table)
 
@@ -895,17 +899,21 @@ class StructurePreservingMixup(BaseOverSampler):
         n_new = len(sample_groups)
         dropped = [k for k, handler in enumerate(self._codec.handlers) if handler.kind == DROP]
 
-        def new_rows(out=None):
+        def new_rows(out=None, originals=None):
             mixed, codes, _ = self._mix(
                 n_new, random_state, groups=self._target, sample_groups=sample_groups, out=out
             )
             return self._codec.decode(
-                mixed[:, : self._continuous.shape[1]], codes, copy=False, random_state=random_state
+                mixed[:, : self._continuous.shape[1]],
+                codes,
+                copy=False,
+                random_state=random_state,
+                originals=originals,
+                n_jobs=effective_n_jobs(self.n_jobs),
             )
 
         if isinstance(X, pd.DataFrame):
-            originals = X.drop(columns=X.columns[dropped]) if dropped else X
-            X_resampled = pd.concat([originals, new_rows()], ignore_index=True)
+            X_resampled = new_rows(originals=X)
         elif self._codec.decode_is_identity and not dropped:
             # The mixed values are the new rows: write them straight after the originals.
             X = np.asarray(X)

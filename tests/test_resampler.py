@@ -387,3 +387,14 @@ def test_labels_that_look_like_a_regression_target_warn():
         StructurePreservingMixup().fit_resample(X, y)
     with pytest.warns(UserWarning, match="regression problem"):
         StructurePreservingMixup().fit(X, y)
+
+
+def test_the_output_is_the_same_for_every_n_jobs(frame, labels):
+    outputs = []
+    for n_jobs in (1, 2, -1):
+        mixup = StructurePreservingMixup(n_jobs=n_jobs, random_state=0)
+        outputs.append((mixup.fit(frame).sample(3000), mixup.fit_resample(frame, labels)))
+    for synthetic, (X_res, y_res) in outputs[1:]:
+        pd.testing.assert_frame_equal(synthetic, outputs[0][0])
+        pd.testing.assert_frame_equal(X_res, outputs[0][1][0])
+        pd.testing.assert_series_equal(y_res, outputs[0][1][1])

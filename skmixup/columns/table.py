@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral
 
 import numpy as np
@@ -419,7 +420,14 @@ class TableCodec:
         )
 
     def decode(
-        self, continuous: np.ndarray, categorical: np.ndarray, *, copy: bool = True, random_state=None
+        self,
+        continuous: np.ndarray,
+        categorical: np.ndarray,
+        *,
+        copy: bool = True,
+        random_state=None,
+        originals=None,
+        n_jobs: int = 1,
     ):
         """Build a table of the fitted container, labels and dtypes from encoded arrays.
 
@@ -436,6 +444,12 @@ class TableCodec:
             again, in the layout of :attr:`decode_order`, saves a copy).
         random_state : int, RandomState instance or None, default=None
             Draws the fresh values of identifier columns.
+        originals : DataFrame, default=None
+            A table of the fitted frame's columns to put before the decoded
+            rows (``fit_resample``'s originals), joined column by column
+            (which, unlike a frame concatenation, copies each value once).
+        n_jobs : int, default=1
+            Threads decoding columns.
 
         Returns
         -------
@@ -460,23 +474,37 @@ class TableCodec:
             random_state = check_random_state(random_state)
             for position in self.identifier_indices:
                 decoded[position] = self.handlers[position].generate(len(continuous), random_state)
+        tasks = []
         for indices, block in (
             (self.continuous_indices, continuous),
             (self.categorical_indices, categorical),
         ):
             if not copy and block.flags.f_contiguous:
                 # Each column is contiguous already; decoding may keep it.
-                for k, position in enumerate(indices):
-                    handler = self.handlers[position]
-                    decoded[position] = handler._decode(handler._prepare(block[:, k], copy=False))
+                tasks += [(block, [(k, position)]) for k, position in enumerate(indices)]
                 continue
             # A fresh contiguous row per column, which decoding may keep; a few
             # columns at a time, so the copy never holds the whole block.
             for group in range(0, len(indices), _DECODE_GROUP):
-                rows = _transposed(block[:, group : group + _DECODE_GROUP])
-                for k, position in enumerate(indices[group : group + _DECODE_GROUP]):
-                    handler = self.handlers[position]
-                    decoded[position] = handler._decode(handler._prepare(rows[k], copy=False))
+                tasks.append((block, list(enumerate(indices[group : group + _DECODE_GROUP], start=group))))
+
+        def decode_group(task) -> None:
+            block, columns = task
+            first = columns[0][0]
+            if len(columns) == 1 and not copy and block.flags.f_contiguous:
+                rows = block[:, first : first + 1].T
+            else:
+                rows = _transposed(block[:, first : first + len(columns)])
+            for row, (_, position) in zip(rows, columns, strict=True):
+                handler = self.handlers[position]
+                decoded[position] = handler._decode(handler._prepare(row, copy=False))
+
+        if n_jobs > 1 and len(tasks) > 1:
+            with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+                list(pool.map(decode_group, tasks))
+        else:
+            for task in tasks:
+                decode_group(task)
         decoded_kept = [decoded[position] for position in self._kept]
         if self._frame_columns is None:
             rows = np.empty((len(decoded_kept), len(continuous)), dtype=self._array_dtype)
@@ -486,9 +514,25 @@ class TableCodec:
         for position, dtype in self._sparse_dtypes.items():
             if decoded[position] is not None:
                 decoded[position] = decoded[position].astype(dtype)
+        if originals is not None:
+            decoded = self._after(originals, decoded)
         frame = pd.DataFrame(dict(enumerate(decoded[position] for position in self._kept)), copy=False)
         frame.columns = self._frame_columns
         return frame
+
+    def _after(self, originals: pd.DataFrame, decoded: list) -> list:
+        """Each decoded column put after the same column of ``originals``, one copy per value."""
+        joined = list(decoded)
+        for position in self._kept:
+            before, after = originals.iloc[:, position], decoded[position]
+            if isinstance(before.dtype, np.dtype) and before.dtype == after.dtype:
+                values = np.empty(len(before) + len(after), dtype=before.dtype)
+                values[: len(before)] = before.to_numpy()
+                values[len(before) :] = after.to_numpy()
+                joined[position] = pd.Series(values, name=after.name, copy=False)
+            else:
+                joined[position] = pd.concat([before, after], ignore_index=True)
+        return joined
 
     @staticmethod
     def _block(values, width: int, label: str, other) -> np.ndarray:
