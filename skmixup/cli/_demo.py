@@ -1,6 +1,6 @@
-"""Command line: ``python -m skmixup demo``.
+"""The demo of ``skmixup demo``: model collapse on a bundled table.
 
-The demo synthesises scikit-learn's bundled diabetes table (442 patients,
+It synthesises scikit-learn's bundled diabetes table (442 patients,
 9 continuous columns and a continuous target, ``sex`` as a category) with three weight
 distributions, round after round, each round from the previous round's
 synthetic table, and prints how much of the variances, covariances and
@@ -9,19 +9,31 @@ correlations survive.
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 import pandas as pd
 
-from . import Beta, EpBeta, StructurePreservingMixup, Uniform
-from .diagnostics import compare_structure
+from .. import Beta, EpBeta, StructurePreservingMixup, Uniform
+from ..diagnostics import compare_structure
 
-__all__ = ["demo", "main"]
+__all__ = ["demo", "load_demo_table"]
 
 
 def load_demo_table() -> pd.DataFrame:
-    """scikit-learn's diabetes data in original units, ``sex`` as a category."""
+    """scikit-learn's diabetes data in original units, ``sex`` as a category.
+
+    Returns
+    -------
+    DataFrame
+        442 rows: ten continuous columns (the target ``target`` included)
+        and ``sex``, a category of ``"female"`` and ``"male"``.
+
+    Examples
+    --------
+    >>> from skmixup.cli import load_demo_table
+    >>> load_demo_table().shape
+    (442, 11)
+    """
     from sklearn.datasets import load_diabetes
 
     table = load_diabetes(as_frame=True, scaled=False).frame
@@ -54,6 +66,7 @@ def demo(rounds: int = 25, n_samples: int = 50_000, seed: int = 0, out=None) -> 
     Examples
     --------
     >>> import io
+    >>> from skmixup.cli import demo
     >>> table = demo(rounds=2, out=io.StringIO())
     >>> table.loc[("Uniform(0, 1)", 1), "variance ratio"].round(2)
     np.float64(0.67)
@@ -101,24 +114,3 @@ def demo(rounds: int = 25, n_samples: int = 50_000, seed: int = 0, out=None) -> 
         file=out,
     )
     return result
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``python -m skmixup``."""
-    parser = argparse.ArgumentParser(prog="python -m skmixup", description=__doc__.split("\n\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo_parser = commands.add_parser("demo", help="show structure kept (EpBeta) vs shrunk (Uniform, Beta)")
-    demo_parser.add_argument("--rounds", type=int, default=25, help="rounds of resynthesis (default 25)")
-    demo_parser.add_argument("--n-samples", type=int, default=50_000, help="rows per round (default 50000)")
-    demo_parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    arguments = parser.parse_args(argv)
-    if arguments.rounds < 1:
-        parser.error("--rounds must be at least 1")
-    if arguments.n_samples < 2:
-        parser.error("--n-samples must be at least 2")
-    demo(rounds=arguments.rounds, n_samples=arguments.n_samples, seed=arguments.seed)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
