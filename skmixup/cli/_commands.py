@@ -151,8 +151,9 @@ def split_target(frame: pd.DataFrame, target: str | None):
     return frame.drop(columns=[target]), y
 
 
-def chunk_sizes(n_rows: int, chunk: int = CHUNK_ROWS) -> list[int]:
-    """Rows per ``sample`` call: full chunks, then what is left."""
+def chunk_sizes(n_rows: int, chunk: int | None = None) -> list[int]:
+    """Rows per ``sample`` call: full chunks of ``CHUNK_ROWS``, then what is left."""
+    chunk = CHUNK_ROWS if chunk is None else chunk
     return [chunk] * (n_rows // chunk) + ([n_rows % chunk] if n_rows % chunk else [])
 
 
