@@ -317,8 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument(
         "--target",
         metavar="COL",
-        help="a label column: class labels are mixed as --label-mixing says, numbers like a "
-        "continuous column",
+        help="a label column: class labels are mixed as --label-mixing says, non-integer "
+        "numbers (a regression target) like a continuous column",
     )
     target.add_argument(
         "--label-mixing",
