@@ -68,10 +68,11 @@ def demo(rounds: int = 25, n_samples: int = 50_000, seed: int = 0, out=None) -> 
     >>> import io
     >>> from skmixup.cli import demo
     >>> table = demo(rounds=2, n_samples=20_000, out=io.StringIO())
-    >>> round(float(table.loc[("Uniform(0, 1)", 1), "variance ratio"]), 2)  # f = 2/3
-    0.66
-    >>> round(float(table.loc[("EpBeta(δ=0.05)", 2), "variance ratio"]), 2)  # f = 1
-    0.99
+    >>> ratios = table["variance ratio"].astype(float)  # medians over columns: f within 0.05
+    >>> bool(abs(ratios[("Uniform(0, 1)", 1)] - 2 / 3) < 0.05)
+    True
+    >>> bool(abs(ratios[("EpBeta(δ=0.05)", 2)] - 1) < 0.05)
+    True
     """
     out = sys.stdout if out is None else out
     real = load_demo_table()
