@@ -185,40 +185,13 @@ def _without_pandas_index(table: pa.Table) -> pa.Table:
     return table.drop(stored).replace_schema_metadata(metadata or None)
 
 
-_NULLABLE_INTEGERS = {
-    (8, True): pd.Int8Dtype(),
-    (16, True): pd.Int16Dtype(),
-    (32, True): pd.Int32Dtype(),
-    (64, True): pd.Int64Dtype(),
-    (8, False): pd.UInt8Dtype(),
-    (16, False): pd.UInt16Dtype(),
-    (32, False): pd.UInt32Dtype(),
-    (64, False): pd.UInt64Dtype(),
-}
-
-
-def _pandas_dtype(arrow_type):
-    """The pandas dtype of an Arrow type for :func:`to_pandas` (None: pyarrow's default)."""
-    import pyarrow as pa
-
-    if pa.types.is_integer(arrow_type):
-        # Nullable integers: a missing value does not turn the column into floats.
-        return _NULLABLE_INTEGERS[arrow_type.bit_width, pa.types.is_signed_integer(arrow_type)]
-    if pa.types.is_boolean(arrow_type):
-        return pd.BooleanDtype()
-    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
-        return pd.StringDtype()
-    return None
-
-
 def to_pandas(table: pa.Table) -> pd.DataFrame:
     """The pandas frame the estimator is given for an Arrow table.
 
-    Integers and booleans become pandas' nullable dtypes (``Int64``,
-    ``boolean``...), text becomes ``string``, dictionary columns become
-    ``category``, dates become ``datetime64``, timestamps and durations keep
-    their unit and time zone; floats stay ``float64`` / ``float32`` with
-    ``NaN`` for missing values.
+    Every column keeps its Arrow type as a ``pandas.ArrowDtype``
+    (``int64[pyarrow]``, ``string[pyarrow]``, ``date32[day][pyarrow]``...),
+    nulls included, so nothing is converted on the way in and the estimator
+    returns the same types.
 
     Parameters
     ----------
@@ -236,17 +209,18 @@ def to_pandas(table: pa.Table) -> pd.DataFrame:
     >>> from skmixup.io import to_pandas
     >>> table = pa.table({"n": pa.array([1, None], pa.int32()), "s": ["a", None]})
     >>> to_pandas(table).dtypes.astype(str).tolist()
-    ['Int32', 'string']
+    ['int32[pyarrow]', 'string[pyarrow]']
     """
-    return table.to_pandas(types_mapper=_pandas_dtype, date_as_object=False, ignore_metadata=True)
+    return table.to_pandas(types_mapper=pd.ArrowDtype, ignore_metadata=True)
 
 
 def from_pandas(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     """Cast a frame back to an Arrow schema (the inverse of :func:`to_pandas`).
 
-    Columns are taken by name in the schema's order.  Date columns, mixed
-    as datetimes, are rounded to the nearest day; every other value must
-    fit its field's type exactly (a safe cast).
+    Columns are taken by name in the schema's order, and each is cast to
+    its field's type with a safe cast: every value must fit exactly.  A
+    numpy ``datetime64`` column cast to a date is first rounded to the
+    nearest day (Arrow would truncate it).
 
     Parameters
     ----------
@@ -280,11 +254,8 @@ def from_pandas(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     arrays = []
     for field in schema:
         column = frame[field.name]
-        if pa.types.is_date(field.type):
+        if pa.types.is_date(field.type) and not isinstance(column.dtype, pd.ArrowDtype):
             column = column.dt.round("D")
-        if pa.types.is_null(field.type):
-            arrays.append(pa.nulls(len(column)))
-            continue
         arrays.append(pa.array(column, from_pandas=True).cast(field.type))
     return pa.Table.from_arrays(arrays, schema=schema)
 

@@ -160,6 +160,16 @@ def test_synthesize_with_a_target_keeps_it_in_place(parquet_file, tmp_path):
     )
 
 
+def test_dropped_columns_are_left_out(parquet_file, tmp_path):
+    real = read_back(parquet_file)
+    for command in (["synthesize", "-n", 100], ["oversample", "--target", "label"]):
+        out = tmp_path / f"{command[0]}.parquet"
+        done = run(command[0], parquet_file, *command[1:], "--kind", "city=drop", "-o", out, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert read_back(out).schema.equals(real.drop(["city"]).schema)
+    assert read_back(tmp_path / "oversample.parquet").slice(0, N_ROWS).equals(real.drop(["city"]))
+
+
 def test_soft_labels_become_one_score_column_per_class(parquet_file, tmp_path):
     out = tmp_path / "soft.parquet"
     done = run(
@@ -456,7 +466,7 @@ def test_report_reads_the_tables_and_writes_the_page(parquet_file, csv_file, tmp
     assert out.read_text(encoding="utf-8") == "<!DOCTYPE html><title>t</title>"
     assert received["title"] == "Patients" and received["column_kinds"] == {"age": "categorical"}
     assert received["real"].shape == received["synthetic"].shape == received["holdout"].shape == (N_ROWS, 7)
-    assert str(received["real"]["age"].dtype) == "Int64"
+    assert str(received["real"]["age"].dtype) == "int64[pyarrow]"  # Arrow dtypes, nulls kept
     assert main(["report", *arguments, "-o", str(tmp_path / "report.txt")]) == 2
 
 
@@ -516,7 +526,7 @@ def test_parsing_of_the_sampling_strategy(text, expected):
         (["synthesize", "in.csv", "-n", "1", "-o", "o.csv", "--kind", "age"], "expected COLUMN=KIND"),
         (
             ["synthesize", "in.csv", "-n", "1", "-o", "o.csv", "--kind", "age=ordinal"],
-            "continuous or categorical",
+            "continuous, categorical, identifier, drop",
         ),
         (
             ["synthesize", "in.csv", "-n", "1", "-o", "o.csv", "--weights", "normal"],

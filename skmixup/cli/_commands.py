@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import io
+from ..columns import DROP
 from ._progress import progress
 
 #: Rows drawn per call to ``sample`` by ``skmixup synthesize``.  Fixed, so a
@@ -176,10 +177,9 @@ def synthesize(arguments: argparse.Namespace) -> int:
     X, y = split_target(io.to_pandas(table), target)
     with library_errors():
         mixup.fit(X, y)
-    schema = table.schema
+    kept = _kept_schema(table.schema, mixup, target)
     soft = y is not None and label_mixing == "soft" and hasattr(mixup, "classes_")
-    if soft:
-        schema = _soft_label_schema(schema, target, mixup.classes_)
+    schema = _soft_label_schema(kept, target, mixup.classes_) if soft else kept
     random_state = np.random.RandomState(arguments.seed)
     n_rows = arguments.n_samples
     with (
@@ -191,12 +191,19 @@ def synthesize(arguments: argparse.Namespace) -> int:
                 drawn = mixup.sample(size, random_state=random_state)
             if y is not None:
                 drawn, labels = drawn
-                drawn = _with_labels(
-                    drawn, labels, target, table.column_names, mixup.classes_ if soft else None
-                )
+                drawn = _with_labels(drawn, labels, target, kept.names, mixup.classes_ if soft else None)
             writer.write(io.from_pandas(drawn, schema))
             bar.update(size)
     return 0
+
+
+def _kept_schema(schema, mixup, target: str | None):
+    """The input's schema without the columns the estimator drops (kind ``drop``)."""
+    import pyarrow as pa
+
+    kinds = mixup.column_kinds_
+    fields = [field for field in schema if field.name == target or kinds.get(field.name) != DROP]
+    return pa.schema(fields, metadata=schema.metadata)
 
 
 def _soft_label_names(target: str, classes) -> list[str]:
@@ -247,12 +254,13 @@ def oversample(arguments: argparse.Namespace) -> int:
             X_resampled, y_resampled = mixup.fit_resample(X, y)
         bar.update()
         bar.set_description("writing")
+        schema = _kept_schema(table.schema, mixup, target)
         new_rows = _with_labels(
-            X_resampled.iloc[len(X) :], y_resampled.iloc[len(y) :], target, table.column_names, None
+            X_resampled.iloc[len(X) :], y_resampled.iloc[len(y) :], target, schema.names, None
         )
-        with io.TableWriter(arguments.output, table.schema) as writer:
-            writer.write(table)  # the originals as read, untouched
-            writer.write(io.from_pandas(new_rows, table.schema))
+        with io.TableWriter(arguments.output, schema) as writer:
+            writer.write(table.select(schema.names))  # the originals as read, untouched
+            writer.write(io.from_pandas(new_rows, schema))
         bar.update()
     return 0
 

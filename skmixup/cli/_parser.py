@@ -11,9 +11,9 @@ import argparse
 import math
 
 from .. import __version__
+from ..columns import KINDS
 from ..io import FORMATS
 
-KINDS = ("continuous", "categorical")
 LABEL_MIXINGS = ("stratified", "joint", "soft")
 SAMPLING_STRATEGIES = ("auto", "minority", "not minority", "not majority", "all")
 SUPPORTED_FILES = ", ".join(FORMATS)
@@ -102,13 +102,13 @@ def weights(text: str) -> tuple[str, tuple[float, ...]]:
 
 
 def column_kind(text: str) -> tuple[str, str]:
-    """``COLUMN=KIND``, KIND one of continuous, categorical (COLUMN may hold '=')."""
+    """``COLUMN=KIND``, KIND one of :data:`skmixup.columns.KINDS` (COLUMN may hold '=')."""
     column, equals, kind = text.rpartition("=")
     if not equals or not column:
         raise argparse.ArgumentTypeError(f"expected COLUMN=KIND, got {text!r}")
     if kind.strip().lower() not in KINDS:
         raise argparse.ArgumentTypeError(
-            f"the kind of column {column!r} must be continuous or categorical, got {kind!r}"
+            f"the kind of column {column!r} must be one of {', '.join(KINDS)}; got {kind!r}"
         )
     return column, kind.strip().lower()
 
@@ -165,8 +165,9 @@ def _add_column_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="COLUMN=KIND",
-        help="force a column to be continuous or categorical instead of the kind its type gives "
-        "(repeat for more columns)",
+        help="force the kind of a column instead of the one its type gives: continuous, "
+        "categorical, identifier (fresh values in every synthetic row) or drop (left out of "
+        "the output); repeat for more columns",
     )
 
 
@@ -221,7 +222,8 @@ types of IN.  Each synthetic row mixes two rows of IN with one weight W:
 continuous columns become W*x_i + (1 - W)*x_j, categorical columns keep the
 category of one parent.  Column kinds come from the types (numbers, dates,
 times and durations are continuous; text, booleans and dictionary columns are
-categorical); --kind overrides them.
+categorical; columns whose values are nearly all distinct are identifiers, which
+get fresh values); --kind overrides them.
 """
 
 _SYNTHESIZE_EXAMPLES = """\
