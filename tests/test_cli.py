@@ -401,6 +401,21 @@ def test_a_failure_while_writing_leaves_no_file(parquet_file, tmp_path, monkeypa
     assert files_in(tmp_path) == {"table.parquet"}
 
 
+@pytest.mark.parametrize("command", [["synthesize", "-n", "10"], ["oversample", "--target", "label"]])
+def test_an_unwritable_output_is_one_line_status_2(command, parquet_file, tmp_path, monkeypatch, capsys):
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    out = tmp_path / "synthetic.parquet"
+    assert main([command[0], str(parquet_file), *command[1:], "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"skmixup {command[0]}: error: cannot write {out}: Permission denied\n"
+    assert files_in(tmp_path) == {"table.parquet"}
+
+
 class FakeTerminal(io.StringIO):
     def isatty(self):
         return True

@@ -48,6 +48,15 @@ def library_errors(what: str = "") -> Iterator[None]:
 # -------------------------------------------------------------------- files
 
 
+@contextlib.contextmanager
+def writing(path: str) -> Iterator[None]:
+    """An OSError while writing ``path`` (permissions, a full disk) as a UsageError."""
+    try:
+        yield
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or one_line(error)}") from error
+
+
 def check_output(path: str, extensions: tuple[str, ...] | None = None) -> None:
     """Fail before any work on an output whose extension or directory is wrong."""
     if extensions is None:
@@ -183,6 +192,7 @@ def synthesize(arguments: argparse.Namespace) -> int:
     random_state = np.random.RandomState(arguments.seed)
     n_rows = arguments.n_samples
     with (
+        writing(arguments.output),
         io.TableWriter(arguments.output, schema) as writer,
         progress(n_rows, unit="rows", description="synthesizing", quiet=arguments.quiet) as bar,
     ):
@@ -258,7 +268,7 @@ def oversample(arguments: argparse.Namespace) -> int:
         new_rows = _with_labels(
             X_resampled.iloc[len(X) :], y_resampled.iloc[len(y) :], target, schema.names, None
         )
-        with io.TableWriter(arguments.output, schema) as writer:
+        with writing(arguments.output), io.TableWriter(arguments.output, schema) as writer:
             writer.write(table.select(schema.names))  # the originals as read, untouched
             writer.write(io.from_pandas(new_rows, schema))
         bar.update()
@@ -294,7 +304,11 @@ def report(arguments: argparse.Namespace) -> int:
             )
         bar.update()
         bar.set_description("writing")
-        with io.replacing(arguments.output) as temporary, open(temporary, "w", encoding="utf-8") as out:
+        with (
+            writing(arguments.output),
+            io.replacing(arguments.output) as temporary,
+            open(temporary, "w", encoding="utf-8") as out,
+        ):
             out.write(page)
         bar.update()
     return 0
