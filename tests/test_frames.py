@@ -89,7 +89,7 @@ def test_every_parquet_type_round_trips_through_pandas_with_arrow_dtypes(tmp_pat
     assert len(X_res) == len(y_res) == 2 * (N - 20)
     pd.testing.assert_frame_equal(X_res.iloc[:N], X)
     # the dictionary keeps its values, unused ones included, and the values written back read again
-    assert synthetic["dictionary"].array._pa_array.type == X["dictionary"].array._pa_array.type
+    assert pa.array(synthetic["dictionary"]).type == pa.array(X["dictionary"]).type
     pq.write_table(pa.Table.from_pandas(synthetic, preserve_index=False), tmp_path / "out.parquet")
     assert pq.read_schema(tmp_path / "out.parquet").types == pq.read_schema(path).types
 

@@ -1,4 +1,4 @@
-"""The command line demo: ``python -m skmixup demo``."""
+"""The demo of the command line: ``skmixup demo`` and ``python -m skmixup demo``."""
 
 import io
 import subprocess
@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from skmixup.__main__ import demo, load_demo_table, main
+import skmixup.__main__
+from skmixup.cli import demo, load_demo_table, main
 
 
 def test_demo_table_is_bundled_and_mixed():
@@ -36,6 +37,12 @@ def test_command_line_runs_and_validates_arguments(capsys):
     assert "variance ratio" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main(["demo", "--rounds", "0"])
+
+
+def test_main_module_keeps_its_names():
+    # ``from skmixup.__main__ import load_demo_table`` worked before the cli package.
+    assert skmixup.__main__.load_demo_table is load_demo_table
+    assert skmixup.__main__.main is main
 
 
 def test_module_entry_point():
