@@ -185,6 +185,64 @@ def test_soft_labels_become_one_score_column_per_class(parquet_file, tmp_path):
     np.testing.assert_allclose(scores.sum(axis=1), 1.0)
 
 
+def test_given_conditions_the_synthetic_rows(parquet_file, tmp_path):
+    out = tmp_path / "lyon.parquet"
+    done = run(
+        "synthesize", parquet_file, "-n", 300, "-o", out, "--given", "city=Lyon", "--given", "member=true",
+        "--target", "label", "--given", "label=fraud", "--seed", 0, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    synthetic = read_back(out)
+    assert set(synthetic.column("city").to_pylist()) == {"Lyon"}
+    assert set(synthetic.column("member").to_pylist()) == {True}
+    assert set(synthetic.column("label").to_pylist()) == {"fraud"}
+    # the same rows as the Python API gives with the typed conditions
+    table = read_back(parquet_file)
+    X, y = _commands.split_target(skmixup_io.to_pandas(table), "label")
+    mixup = StructurePreservingMixup(random_state=0).fit(X, y)
+    given = {"city": ["Lyon"], "member": [True], "label": ["fraud"]}
+    expected, _ = mixup.sample(300, given=given, random_state=np.random.RandomState(0))
+    assert synthetic.drop(["label"]).equals(skmixup_io.from_pandas(expected, table.drop(["label"]).schema))
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--given", "town=Lyon"], "--given names column 'town'"),
+        (["--given", "city=Paris"], "'Paris' is not a category of column 'city'"),
+        (["--given", "income=3.5"], "column 'income' is continuous"),
+        (["--given", "member=perhaps"], "'perhaps' is not a value of column 'member'"),
+        (["--exact-class-counts"], "--exact-class-counts needs --target"),
+    ],
+)
+def test_bad_conditions_are_one_line_status_2(options, message, parquet_file, tmp_path, capsys):
+    out = tmp_path / "out.parquet"
+    status = main(["synthesize", str(parquet_file), "-n", "10", "-o", str(out), *options])
+    error = capsys.readouterr().err
+    assert status == 2 and message in error and len(error.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_jobs_must_be_a_number_of_threads(parquet_file, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["synthesize", str(parquet_file), "-n", "10", "-o", "out.parquet", "--jobs", "0"])
+    assert stopped.value.code == 2 and "expected a number of threads >= 1" in capsys.readouterr().err
+
+
+def test_exact_class_counts_and_jobs(parquet_file, tmp_path):
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"exact{jobs}.parquet"
+        done = run(
+            "synthesize", parquet_file, "-n", 600, "-o", out, "--target", "label", "--exact-class-counts",
+            "--jobs", jobs, "--seed", 4, cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        outputs.append(read_back(out))
+    assert outputs[0].column("label").to_pylist().count("fraud") == 100  # 600 / 6, exactly
+    assert outputs[0].equals(outputs[1])
+
+
 def test_oversample_writes_the_originals_then_the_new_rows(parquet_file, tmp_path):
     out = tmp_path / "balanced.parquet"
     done = run("oversample", parquet_file, "--target", "label", "-o", out, "--seed", 0, cwd=tmp_path)

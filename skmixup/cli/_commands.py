@@ -144,8 +144,31 @@ def estimator_from(arguments: argparse.Namespace, kinds, **parameters):
         weights=weights_from(arguments),
         column_kinds=kinds,
         random_state=arguments.seed,
+        n_jobs=getattr(arguments, "jobs", None),
         **parameters,
     )
+
+
+def conditions(arguments: argparse.Namespace, table, path: str) -> dict | None:
+    """``--given`` as ``sample``'s ``given``: each value read as its column's type."""
+    import pyarrow as pa
+
+    if not arguments.given:
+        return None
+    check_columns(table, path, "--given", [column for column, _ in arguments.given])
+    given: dict = {}
+    for column, text in arguments.given:
+        pa_type = table.schema.field(column).type
+        if pa.types.is_dictionary(pa_type):
+            pa_type = pa_type.value_type
+        try:
+            value = pa.scalar(text, type=pa.string()).cast(pa_type).as_py() if text != "" else None
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            raise UsageError(
+                f"--given {column}={text}: {text!r} is not a value of column {column!r} ({pa_type})"
+            ) from None
+        given.setdefault(column, []).append(value)
+    return given
 
 
 def split_target(frame: pd.DataFrame, target: str | None):
@@ -182,10 +205,15 @@ def synthesize(arguments: argparse.Namespace) -> int:
     check_columns(table, arguments.input, "--target", [] if target is None else [target])
     kinds = column_kinds(arguments, table, arguments.input)
     label_mixing = arguments.label_mixing or "stratified"
+    if arguments.exact_class_counts and (target is None or label_mixing != "stratified"):
+        raise UsageError("--exact-class-counts needs --target with stratified label mixing")
+    given = conditions(arguments, table, arguments.input)
     mixup = estimator_from(arguments, kinds, label_mixing=label_mixing)
     X, y = split_target(io.to_pandas(table), target)
     with library_errors():
         mixup.fit(X, y)
+        if given is not None:
+            mixup.sample(1, given=given)  # a condition no row meets fails before anything is written
     kept = _kept_schema(table.schema, mixup, target)
     soft = y is not None and label_mixing == "soft" and hasattr(mixup, "classes_")
     schema = _soft_label_schema(kept, target, mixup.classes_) if soft else kept
@@ -198,7 +226,10 @@ def synthesize(arguments: argparse.Namespace) -> int:
     ):
         for size in chunk_sizes(n_rows):
             with library_errors():
-                drawn = mixup.sample(size, random_state=random_state)
+                options = {"given": given}
+                if arguments.exact_class_counts:
+                    options["exact_class_counts"] = True
+                drawn = mixup.sample(size, random_state=random_state, **options)
             if y is not None:
                 drawn, labels = drawn
                 drawn = _with_labels(drawn, labels, target, kept.names, mixup.classes_ if soft else None)

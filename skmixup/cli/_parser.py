@@ -113,6 +113,26 @@ def column_kind(text: str) -> tuple[str, str]:
     return column, kind.strip().lower()
 
 
+def condition(text: str) -> tuple[str, str]:
+    """``COLUMN=VALUE`` of ``--given`` (the column may hold '='; the value is read by type later)."""
+    column, equals, value = text.partition("=")
+    if not equals or not column:
+        raise argparse.ArgumentTypeError(f"expected COLUMN=VALUE, got {text!r}")
+    return column, value
+
+
+def jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of threads, got {text!r}") from None
+    if value == 0 or value < -1:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of threads >= 1, or -1 for every core; got {text!r}"
+        )
+    return value
+
+
 def sampling_strategy(text: str) -> str | float:
     """imbalanced-learn's sampling strategy: a name, or a ratio in (0, 1] for two classes."""
     name = " ".join(text.lower().replace("-", " ").replace("_", " ").split())
@@ -171,6 +191,21 @@ def _add_column_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_condition_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("conditions")
+    group.add_argument(
+        "--given",
+        type=condition,
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE",
+        help="synthesise rows that have VALUE in the categorical column COLUMN (or the --target "
+        "label): both parents of every row are drawn among the rows that have it, so the "
+        "structure within the condition is kept; repeat for more columns (all must hold) or for "
+        "more values of one column (any may)",
+    )
+
+
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("run")
     group.add_argument(
@@ -178,6 +213,14 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         type=seed,
         metavar="S",
         help="random seed: the same seed, input and options give the same output (default: fresh)",
+    )
+    group.add_argument(
+        "--jobs",
+        type=jobs,
+        default=None,
+        metavar="J",
+        help="threads that mix and decode rows, -1 for every core (default: 1); the output is the "
+        "same for every J",
     )
     group.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
@@ -231,6 +274,7 @@ examples:
   skmixup synthesize patients.parquet -n 100000 -o synthetic.parquet --seed 0
   skmixup synthesize patients.csv -n 5000 -o synthetic.csv --target outcome --delta 0.02
   skmixup synthesize patients.csv -n 5000 -o synthetic.csv --kind zip=categorical
+  skmixup synthesize penguins.parquet -n 1000 -o biscoe.parquet --given island=Biscoe
 """
 
 _OVERSAMPLE = """\
@@ -330,6 +374,13 @@ def build_parser() -> argparse.ArgumentParser:
         "labels; the default), joint (the label is one more categorical column) or soft (one "
         "score column COL_<class> per class instead of COL)",
     )
+    target.add_argument(
+        "--exact-class-counts",
+        action="store_true",
+        help="with stratified label mixing: give each class exactly its share of N rows "
+        "(largest remainders) instead of drawing the classes at random",
+    )
+    _add_condition_options(synthesize)
     _add_run_options(synthesize)
     synthesize.set_defaults(run=_commands.synthesize)
 
