@@ -1,7 +1,9 @@
-"""The quality scores of compare_structure against sdmetrics' own QualityReport.
+"""The quality scores of compare_structure: hand-computed values, and sdmetrics' own QualityReport.
 
-sdmetrics is not a dependency of skmixup (nor of its CI): this module is skipped
-where it is not installed.  To run it, in a virtual environment with sdmetrics::
+The hand-computed tests run everywhere.  sdmetrics is not a dependency of skmixup
+(nor of its CI): the tests against it (``test_scores_agree_with_sdmetrics``) are
+skipped where it is not installed.  To run them, in a virtual environment with
+sdmetrics::
 
     python -m venv /work/venvs/sdm
     /work/venvs/sdm/bin/pip install sdmetrics pytest palmerpenguins
@@ -21,12 +23,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-sdmetrics = pytest.importorskip("sdmetrics")
-from sdmetrics.reports import QualityReport  # noqa: E402
-
-from skmixup import Beta, StructurePreservingMixup, Uniform  # noqa: E402
-from skmixup.columns import TableCodec  # noqa: E402
-from skmixup.diagnostics import compare_structure  # noqa: E402
+from skmixup import Beta, StructurePreservingMixup, Uniform
+from skmixup.columns import TableCodec
+from skmixup.diagnostics import compare_structure
+from skmixup.diagnostics.quality import cramers_v, ks_complement, sdmetrics_bins, tv_complement
 
 TOLERANCE = 1e-3  # "to 3 decimals"
 
@@ -48,7 +48,9 @@ def _sdtypes(real: pd.DataFrame) -> dict:
     return {"tables": {"table": {"columns": columns}}}
 
 
-def _sdmetrics_report(real, synthetic, threshold: bool) -> QualityReport:
+def _sdmetrics_report(real, synthetic, threshold: bool):
+    from sdmetrics.reports import QualityReport
+
     report = QualityReport()
     if not threshold:
         report.real_correlation_threshold = 0
@@ -60,7 +62,7 @@ def _sdmetrics_report(real, synthetic, threshold: bool) -> QualityReport:
 
 
 def _penguins():
-    palmerpenguins = pytest.importorskip("palmerpenguins")
+    palmerpenguins = pytest.importorskip("palmerpenguins")  # in the bench extra
     real = palmerpenguins.load_penguins()  # missing values in 4 numeric columns and in sex
     synthetic = StructurePreservingMixup(weights=Uniform(), random_state=0).fit(real).sample(3000)
     return real, synthetic
@@ -101,28 +103,29 @@ def _shuffled(table: pd.DataFrame, seed=1) -> pd.DataFrame:
     ).astype(table.dtypes.to_dict())
 
 
-def _tables():
-    real, synthetic = _penguins()
-    yield "penguins, Uniform mixup", real, synthetic
+def _mixed_mixup():
     mixed = _mixed_table()
-    yield (
-        "mixed kinds, Beta(0.1, 0.1) mixup",
-        mixed,
-        StructurePreservingMixup(weights=Beta(0.1, 0.1), random_state=1).fit(mixed).sample(2500),
-    )
-    yield "mixed kinds, shuffled columns", mixed, _shuffled(_mixed_table(n=900, seed=3))
+    return mixed, StructurePreservingMixup(weights=Beta(0.1, 0.1), random_state=1).fit(mixed).sample(2500)
+
+
+def _mixed_shuffled():
+    return _mixed_table(), _shuffled(_mixed_table(n=900, seed=3))
+
+
+def _diabetes():
     from sklearn.datasets import load_diabetes
 
     diabetes = load_diabetes(as_frame=True, scaled=False).frame
     diabetes["sex"] = diabetes["sex"].map({1.0: "female", 2.0: "male"})
-    yield (
-        "diabetes, default EpBeta mixup",
-        diabetes,
-        StructurePreservingMixup(random_state=2).fit(diabetes).sample(4000),
-    )
+    return diabetes, StructurePreservingMixup(random_state=2).fit(diabetes).sample(4000)
 
 
-CASES = list(_tables())
+CASES = {
+    "penguins, Uniform mixup": _penguins,
+    "mixed kinds, Beta(0.1, 0.1) mixup": _mixed_mixup,
+    "mixed kinds, shuffled columns": _mixed_shuffled,
+    "diabetes, default EpBeta mixup": _diabetes,
+}
 
 
 def agreement(real, synthetic, threshold: bool) -> dict:
@@ -164,9 +167,114 @@ def agreement(real, synthetic, threshold: bool) -> dict:
 
 
 @pytest.mark.parametrize("threshold", [True, False], ids=["sdmetrics thresholds", "every pair"])
-@pytest.mark.parametrize("case", CASES, ids=[name for name, *_ in CASES])
+@pytest.mark.parametrize("case", list(CASES))
 def test_scores_agree_with_sdmetrics(case, threshold):
-    _, real, synthetic = case
+    pytest.importorskip("sdmetrics")
+    real, synthetic = CASES[case]()
     gaps = agreement(real, synthetic, threshold)
-    print(case[0], "threshold" if threshold else "all pairs", {k: f"{v:.1e}" for k, v in gaps.items()})
+    print(case, "threshold" if threshold else "all pairs", {k: f"{v:.1e}" for k, v in gaps.items()})
     assert all(gap < TOLERANCE for gap in gaps.values()), gaps
+
+
+# ---------------------------------------------------------------- hand-computed values (CI)
+
+
+def test_ks_complement_is_one_minus_the_largest_cdf_gap():
+    # CDFs at 1, 2, 3, 4: real .25 .5 .75 1, synthetic 0 0 .5 1 -> D = 0.5 (at 2)
+    assert ks_complement(np.array([1.0, 2.0, 3.0, 4.0]), np.array([3.0, np.nan, 4.0])) == 0.5
+    # sdmetrics rounds to 14 decimals first: 0.1 + 0.2 and 0.3 are one value
+    assert ks_complement(np.array([0.1 + 0.2]), np.array([0.3])) == 1.0
+    assert ks_complement(np.array([0.3 + 1e-12]), np.array([0.3])) == 0.0
+    assert np.isnan(ks_complement(np.array([np.nan]), np.array([1.0])))
+
+
+def test_tv_complement_leaves_missing_values_out():
+    real, synthetic = np.array([0, 0, 1, -1]), np.array([0, 1, 1, 1, -1, -1])
+    # shares among present codes: real (2/3, 1/3), synthetic (1/4, 3/4)
+    assert tv_complement(real, synthetic, 2) == pytest.approx(1 - (2 / 3 - 1 / 4))
+    assert np.isnan(tv_complement(np.array([-1, -1]), synthetic, 2))
+
+
+def test_sdmetrics_bins_use_each_tables_own_range():
+    # edges 0, .3, ..., 3: 1 lies in bin 4, 2 in bin 7; the maximum and NaN in bin 11
+    np.testing.assert_array_equal(sdmetrics_bins(np.array([0.0, 1.0, 2.0, 3.0, np.nan])), [1, 4, 7, 11, 11])
+    np.testing.assert_array_equal(sdmetrics_bins(np.array([0.0, 1.5])), [1, 11])
+
+
+def test_contingency_similarity_of_a_mixed_pair_by_hand():
+    real = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "c": ["a", "a", "b", "b"]})
+    synthetic = pd.DataFrame({"x": [0.0, 1.5], "c": ["a", "b"]})
+    report = compare_structure(real, synthetic, real_association_threshold=0)
+    pair = report.pair_trends.loc[("x", "c")]
+    # real joint shares (bin, c): (1,a) (4,a) (7,b) (11,b) 1/4 each; synthetic, binned on
+    # its own range [0, 1.5]: (1,a) (11,b) 1/2 each.  TVD = (1/4 + 1/4 + 1/4 + 1/4) / 2.
+    # (Binned on the real edges, 1.5 would fall in bin 6 and the score would be 0.25.)
+    assert pair["metric"] == "ContingencySimilarity"
+    assert pair["score"] == pytest.approx(0.5)
+    assert pair["real_association"] == pytest.approx(1.0)  # each bin holds one category
+    # the shapes: KS complement of x (gap 0.5 at 1), TV complement of c (equal shares)
+    assert report.column_shapes.loc["x", "score"] == pytest.approx(0.5)
+    assert report.column_shapes.loc["c", "score"] == pytest.approx(1.0)
+    assert report.quality_score == pytest.approx(((0.5 + 1.0) / 2 + 0.5) / 2)
+
+
+def test_missing_categories_are_a_category_in_contingency_only():
+    real = pd.DataFrame({"a": ["u", "u", None, "v"], "b": ["p", "q", "p", "q"]})
+    synthetic = pd.DataFrame({"a": ["u", None, None, "v"], "b": ["p", "q", "p", "q"]})
+    report = compare_structure(real, synthetic, real_association_threshold=0)
+    # joint shares: real (u,p) (u,q) (NA,p) (v,q); synthetic (u,p) (NA,q) (NA,p) (v,q)
+    assert report.pair_trends.loc[("a", "b"), "score"] == pytest.approx(1 - (0.25 + 0.25) / 2)
+    # shapes among present values: real u 2/3 v 1/3, synthetic u 1/2 v 1/2
+    assert report.column_shapes.loc["a", "score"] == pytest.approx(1 - (2 / 3 - 1 / 2))
+
+
+def test_correlation_similarity_and_the_thresholds():
+    rng = np.random.RandomState(0)
+    x = rng.normal(size=500)
+    real = pd.DataFrame({"x": x, "y": x + 0.3 * rng.normal(size=500), "z": rng.normal(size=500)})
+    synthetic = real.copy()
+    synthetic["y"] = rng.permutation(synthetic["y"].to_numpy())  # same marginal, correlation lost
+    report = compare_structure(real, synthetic)
+    trends = report.pair_trends
+    r_real, r_synthetic = (
+        np.corrcoef(real["x"], real["y"])[0, 1],
+        np.corrcoef(synthetic["x"], synthetic["y"])[0, 1],
+    )
+    assert trends.loc[("x", "y"), "score"] == pytest.approx(1 - abs(r_real - r_synthetic) / 2)
+    assert trends.loc[("x", "y"), "real_correlation"] == pytest.approx(r_real)
+    # only (x, y) has |r_real| > 0.5: the property is its score alone
+    np.testing.assert_array_equal(trends["meets_threshold"], [True, False, False])
+    assert report.column_pair_trends_score == pytest.approx(trends.loc[("x", "y"), "score"])
+    assert report.column_shapes_score == 1.0  # permuting keeps every marginal
+    every_pair = compare_structure(
+        real, synthetic, real_correlation_threshold=0, real_association_threshold=0
+    )
+    assert every_pair.column_pair_trends_score == pytest.approx(trends["score"].mean())
+    assert every_pair.column_pair_trends_score != pytest.approx(report.column_pair_trends_score)
+
+
+def test_no_counted_pair_leaves_the_column_shapes_alone_and_constant_columns_score_nan():
+    real = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "k": [5.0, 5.0, 5.0, 5.0]})
+    report = compare_structure(real, real.iloc[[0, 0, 1, 3]])
+    pair = report.pair_trends.loc[("x", "k")]
+    assert np.isnan(pair["score"]) and not pair["meets_threshold"]
+    assert np.isnan(report.column_pair_trends_score)
+    assert report.quality_score == report.column_shapes_score == pytest.approx((0.75 + 1.0) / 2)
+
+
+def test_cramers_v():
+    assert cramers_v(np.array([[10, 0], [0, 10]])) == pytest.approx(1.0)
+    assert cramers_v(np.array([[5, 5], [5, 5]])) == pytest.approx(0.0)
+    assert np.isnan(cramers_v(np.array([[3, 4], [0, 0]])))  # one row left
+    counts = np.array([[20, 10], [5, 25]])
+    expected = np.outer(counts.sum(1), counts.sum(0)) / counts.sum()
+    chi2 = ((counts - expected) ** 2 / expected).sum()
+    assert cramers_v(counts) == pytest.approx(np.sqrt(chi2 / counts.sum()))
+
+
+def test_threshold_arguments_are_checked():
+    real = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
+    with pytest.raises(ValueError, match="real_correlation_threshold"):
+        compare_structure(real, real, real_correlation_threshold=1.5)
+    with pytest.raises(ValueError, match="real_association_threshold"):
+        compare_structure(real, real, real_association_threshold="high")
