@@ -25,6 +25,7 @@ the estimator's defaults) synthesises ``len(real)`` rows.  Then
 - ``exact_copy_share``, ``closer_to_real_share`` (0.5 = no closer than new data) and
   ``median_nndr``.
 
+``quality_score_se`` and ``median_dcr_se`` are the standard errors of those two means.
 Two reference rows per table: ``new rows (holdout)``, the holdout itself scored as if
 it were synthetic (sampling noise of real data: what "realistic" can mean at this
 size), and ``bootstrap (δ = 0)``, ``EpBeta(delta=0)``, which only resamples real rows.
@@ -111,7 +112,11 @@ def run(seeds: int) -> pd.DataFrame:
     # no holdout of its own: the rows closer to "real" than to the real half are meaningless
     runs.loc[runs["weights"] == HOLDOUT, ["closer_to_real_share", "median_dcr_holdout"]] = np.nan
     order = [*LAWS, HOLDOUT]
-    summary = runs.drop(columns="seed").groupby(["table", "weights"], sort=False).mean()
+    grouped = runs.drop(columns="seed").groupby(["table", "weights"], sort=False)
+    summary = grouped.mean()
+    # standard errors of the two headline means (seeds are independent splits and draws)
+    for name in ("quality_score", "median_dcr"):
+        summary.insert(summary.columns.get_loc(name) + 1, f"{name}_se", grouped[name].sem())
     summary = summary.reindex(pd.MultiIndex.from_product([["penguins", "diabetes"], order]))
     summary.index.names = ["table", "weights"]
     return summary
