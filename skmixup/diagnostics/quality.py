@@ -216,7 +216,7 @@ def _constant(values: np.ndarray) -> bool:
     return present.size > 0 and bool((present == present[0]).all())
 
 
-def column_shapes(encoded, real: int = 0, synthetic: int = 1) -> pd.DataFrame:
+def _column_shapes(encoded, real: int = 0, synthetic: int = 1) -> pd.DataFrame:
     """Per compared column: its shape metric and score (see the module docstring).
 
     Parameters
@@ -249,7 +249,7 @@ def column_shapes(encoded, real: int = 0, synthetic: int = 1) -> pd.DataFrame:
     return frame
 
 
-def pair_trends(
+def _pair_trends(
     encoded,
     real: int = 0,
     synthetic: int = 1,
@@ -336,7 +336,8 @@ def property_scores(shapes: pd.DataFrame, trends: pd.DataFrame) -> dict:
     Parameters
     ----------
     shapes, trends : DataFrame
-        From :func:`column_shapes` and :func:`pair_trends`.
+        The ``column_shapes`` and ``pair_trends`` of a
+        :class:`~skmixup.diagnostics.StructureReport`.
 
     Returns
     -------

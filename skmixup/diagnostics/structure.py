@@ -13,8 +13,8 @@ from ._encoding import EncodedTables, encode_tables
 from .quality import (
     REAL_ASSOCIATION_THRESHOLD,
     REAL_CORRELATION_THRESHOLD,
-    column_shapes,
-    pair_trends,
+    _column_shapes,
+    _pair_trends,
     property_scores,
 )
 
@@ -255,8 +255,8 @@ def compare_structure(
         pairs=_pair_moments(real_frame, synthetic_frame),
         categories=_category_shares(encoded),
         conditional_means=_conditional_means(encoded, real_frame, synthetic_frame),
-        column_shapes=column_shapes(encoded),
-        pair_trends=pair_trends(
+        column_shapes=_column_shapes(encoded),
+        pair_trends=_pair_trends(
             encoded,
             real_correlation_threshold=real_correlation_threshold,
             real_association_threshold=real_association_threshold,
