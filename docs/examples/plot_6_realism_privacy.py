@@ -14,18 +14,20 @@ the synthesiser never saw.  Both draw their figures with ``report.plot()``, and
 # %%
 # Real rows, held-out rows, synthetic rows
 # ----------------------------------------
-# The Palmer penguins: three categorical columns, missing values.  Half of the
-# rows train the synthesiser; the other half is the holdout, new rows of the same
-# population against which closeness is judged.
+# scikit-learn's diabetes table in its original units: 442 patients, nine
+# continuous columns and a target, ``sex`` as a category (the table of
+# ``python -m skmixup demo``).  Half of the rows train the synthesiser; the other
+# half is the holdout, new rows of the same population against which closeness
+# is judged.
 import matplotlib.pyplot as plt
 import numpy as np
-from palmerpenguins import load_penguins
 
 from skmixup import EpBeta, StructurePreservingMixup, Uniform
+from skmixup.__main__ import load_demo_table
 from skmixup.diagnostics import compare_structure, html_report, privacy_report
 
-table = load_penguins().sample(frac=1, random_state=0).reset_index(drop=True)
-real, holdout = table[:172], table[172:].reset_index(drop=True)
+table = load_demo_table().sample(frac=1, random_state=0).reset_index(drop=True)
+real, holdout = table[:221], table[221:].reset_index(drop=True)
 synthetic = StructurePreservingMixup(weights=EpBeta(delta=0.02), random_state=0).fit(real).sample(2000)
 
 # %%
@@ -83,5 +85,5 @@ for delta in (0.01, 0.02, 0.05):
 # ``html_report`` returns a complete HTML document: the scores, tables and
 # figures above, with the images inside the file and nothing loaded from
 # elsewhere.  Write it with ``Path("report.html").write_text(page, encoding="utf-8")``.
-page = html_report(real, synthetic, holdout=holdout, title="Penguins, EpBeta(δ=0.02)")
+page = html_report(real, synthetic, holdout=holdout, title="Diabetes, EpBeta(δ=0.02)")
 print(f"{len(page) / 1e3:.0f} kB, {page.count('<img')} figures, starts with {page[:15]!r}")
