@@ -171,3 +171,37 @@ def test_columns_of_other_kinds_are_left_out_with_a_note(monkeypatch, real):
     ]
     assert "id" not in report.column_shapes.index and "id" not in report.columns.index
     assert "note: Column 'id'" in str(report)
+
+
+def test_identifier_columns_are_left_out_of_both_reports(real):
+    from skmixup.diagnostics import privacy_report
+
+    with_ids = real.assign(customer_id=np.arange(len(real)))
+    fresh_ids = with_ids.assign(customer_id=np.arange(len(real)) + 10_000)
+    report = compare_structure(with_ids, fresh_ids)
+    assert "customer_id" not in report.column_shapes.index
+    assert any("'customer_id' (kind 'identifier')" in note for note in report.notes)
+    assert report.quality_score == 1.0
+    privacy = privacy_report(with_ids, fresh_ids)
+    assert privacy.exact_copies == len(real)  # the identifier does not hide the copies
+    assert any("customer_id" in note for note in privacy.notes)
+
+
+def test_polars_tables_give_the_same_reports(real):
+    from optional import require
+
+    polars = require("polars")
+    from skmixup.diagnostics import privacy_report
+
+    synthetic = real.sample(frac=1, random_state=1).reset_index(drop=True)
+    synthetic["x"] = synthetic["x"] * 1.5
+    expected = compare_structure(real, synthetic)
+    got = compare_structure(polars.from_pandas(real), polars.from_pandas(synthetic))
+    assert got.quality_score == pytest.approx(expected.quality_score)
+    pd.testing.assert_frame_equal(got.columns, expected.columns)
+    pd.testing.assert_frame_equal(got.pair_trends, expected.pair_trends)
+    distances = privacy_report(real, synthetic).synthetic["dcr"]
+    polars_distances = privacy_report(polars.from_pandas(real), polars.from_pandas(synthetic)).synthetic[
+        "dcr"
+    ]
+    np.testing.assert_allclose(polars_distances, distances)

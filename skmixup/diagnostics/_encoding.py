@@ -8,6 +8,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
+from .._frames import from_native
 from ..columns import CATEGORICAL, CONTINUOUS, TableCodec
 
 
@@ -43,12 +44,15 @@ def encode_tables(real, others, categorical_features, column_kinds, *, new_categ
     """Encode ``real`` and each of ``others`` with a codec fitted on ``real``.
 
     The column kinds are detected on ``real`` (with the overrides).  Columns
-    of a kind other than continuous and categorical are left out, with a note.
+    of a kind other than continuous and categorical (identifiers, dropped
+    columns) are left out, with a note.  Tables of other dataframe libraries
+    (polars, pyarrow...) are read as pandas frames, as the estimator reads them.
     With ``new_categories``, tables holding categories that ``real`` lacks are
     accepted (pandas frames and numpy arrays with the same columns): every
     table is then encoded with one codec fitted on all of them, the kinds
     still those detected on ``real``.
     """
+    real, others = from_native(real)[0], [from_native(other)[0] for other in others]
     codec = TableCodec(categorical_features, column_kinds)
     encoded = [codec.fit_encode(real)]
     try:
