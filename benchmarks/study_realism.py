@@ -61,7 +61,7 @@ HOLDOUT = "new rows (holdout)"
 def load_tables() -> dict[str, pd.DataFrame]:
     from palmerpenguins import load_penguins
 
-    from skmixup.__main__ import load_demo_table
+    from skmixup.cli import load_demo_table
 
     return {"penguins": load_penguins(), "diabetes": load_demo_table()}
 

@@ -16,14 +16,14 @@ the synthesiser never saw.  Both draw their figures with ``report.plot()``, and
 # ----------------------------------------
 # scikit-learn's diabetes table in its original units: 442 patients, nine
 # continuous columns and a target, ``sex`` as a category (the table of
-# ``python -m skmixup demo``).  Half of the rows train the synthesiser; the other
+# ``skmixup demo``).  Half of the rows train the synthesiser; the other
 # half is the holdout, new rows of the same population against which closeness
 # is judged.
 import matplotlib.pyplot as plt
 import numpy as np
 
 from skmixup import EpBeta, StructurePreservingMixup, Uniform
-from skmixup.__main__ import load_demo_table
+from skmixup.cli import load_demo_table
 from skmixup.diagnostics import compare_structure, html_report, privacy_report
 
 table = load_demo_table().sample(frac=1, random_state=0).reset_index(drop=True)

@@ -11,7 +11,7 @@ import base64
 import html as _html
 import io
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -227,7 +227,7 @@ def html_report(
     privacy = privacy_report(real, synthetic, holdout, **kinds)
     structure_figure, privacy_figure = _figures(structure, privacy)
     title = "Synthetic data report" if title is None else str(title)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     rows = f"{privacy.n_real} real rows, {privacy.n_synthetic} synthetic rows"
     if holdout is not None:
         rows += f", {privacy.n_holdout} holdout rows"
