@@ -1,0 +1,191 @@
+"""privacy_report against a brute-force computation of its documented definitions."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skmixup import StructurePreservingMixup
+from skmixup.diagnostics import PrivacyReport, privacy_report
+
+
+def _mixed(n, seed, categories=("a", "b", "c")):
+    rng = np.random.RandomState(seed)
+    x = rng.normal(size=n)
+    frame = pd.DataFrame(
+        {
+            "x": np.where(rng.rand(n) < 0.2, np.nan, x),
+            "y": 10 * x + rng.normal(size=n),
+            "n": rng.randint(0, 4, size=n),
+            "c": pd.Series(rng.choice(list(categories), size=n), dtype=object).mask(rng.rand(n) < 0.15),
+            "b": rng.rand(n) < 0.5,
+        }
+    )
+    return frame
+
+
+@pytest.fixture
+def tables():
+    real = _mixed(40, 0)
+    real.iloc[5] = real.iloc[4]  # a duplicated real record
+    real.iloc[7] = real.iloc[4]
+    synthetic = _mixed(30, 1)
+    synthetic.iloc[[2, 11]] = real.iloc[[4, 9]].to_numpy()  # exact copies (one of the duplicate)
+    holdout = _mixed(25, 2, categories=("a", "b", "z"))  # "z" is not a real category
+    holdout.iloc[3] = real.iloc[9]  # a holdout row equal to a real row
+    synthetic.iloc[20] = holdout.iloc[0].to_numpy()  # a synthetic row equal to a holdout row
+    return real, synthetic, holdout
+
+
+CONTINUOUS, CATEGORICAL = ["x", "y", "n"], ["c", "b"]
+
+
+def _brute_distance(s: pd.Series, r: pd.Series, real: pd.DataFrame) -> float:
+    """The documented mixed distance, column by column."""
+    total = 0.0
+    for name in CONTINUOUS:
+        mean, std = real[name].mean(), real[name].std(ddof=1)
+        a, b = s[name], r[name]
+        if pd.isna(a) and pd.isna(b):
+            continue
+        if pd.isna(a) or pd.isna(b):
+            present = b if pd.isna(a) else a
+            total += ((present - mean) / std) ** 2 + 1
+        else:
+            total += ((a - b) / std) ** 2
+    for name in CATEGORICAL:
+        a, b = s[name], r[name]
+        same = (pd.isna(a) and pd.isna(b)) or (not pd.isna(a) and not pd.isna(b) and a == b)
+        total += 0.0 if same else 1.0
+    return float(np.sqrt(total))
+
+
+def _brute(queries: pd.DataFrame, reference: pd.DataFrame, real: pd.DataFrame) -> np.ndarray:
+    return np.array(
+        [[_brute_distance(q, r, real) for _, r in reference.iterrows()] for _, q in queries.iterrows()]
+    )
+
+
+def _equal_rows(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
+    """(len(a), len(b)): every column equal, missing equal to missing."""
+    result = np.ones((len(a), len(b)), dtype=bool)
+    for name in a.columns:
+        x, y = a[name].to_numpy(dtype=object), b[name].to_numpy(dtype=object)
+        missing_x, missing_y = pd.isna(a[name]).to_numpy(), pd.isna(b[name]).to_numpy()
+        equal = np.array([[u == v for v in y] for u in x], dtype=bool)
+        result &= np.where(
+            missing_x[:, None] | missing_y[None, :], missing_x[:, None] & missing_y[None, :], equal
+        )
+    return result
+
+
+def test_every_field_matches_brute_force(tables):
+    real, synthetic, holdout = tables
+    report = privacy_report(real, synthetic, holdout)
+    assert isinstance(report, PrivacyReport)
+    to_real = _brute(synthetic, real, real)
+    ordered = np.sort(to_real, axis=1)
+    rows = report.synthetic
+    np.testing.assert_allclose(rows["dcr"], ordered[:, 0], rtol=1e-12, atol=1e-12)
+    # the reported nearest record is at that distance (ties make the position ambiguous)
+    np.testing.assert_allclose(to_real[np.arange(len(synthetic)), rows["nearest_real"]], ordered[:, 0])
+    with np.errstate(invalid="ignore"):
+        nndr = np.where(ordered[:, 1] > 0, ordered[:, 0] / ordered[:, 1], 0.0)
+    np.testing.assert_allclose(rows["nndr"], nndr, rtol=1e-12, atol=1e-12)
+    copies = _equal_rows(synthetic, real).any(axis=1)
+    np.testing.assert_array_equal(rows["exact_copy"], copies)
+    assert report.exact_copies == copies.sum() == 2
+    assert report.exact_copy_share == pytest.approx(2 / 30)
+    np.testing.assert_array_equal(rows["dcr"] == 0, copies)  # a copy is exactly at distance 0
+    assert rows.loc[2, "nndr"] == 0.0  # the copy of a duplicated record: 0/0 counts as 0
+
+    to_holdout = _brute(synthetic, holdout, real).min(axis=1)
+    np.testing.assert_allclose(rows["dcr_holdout"], to_holdout, rtol=1e-12, atol=1e-12)
+    holdout_to_real = _brute(holdout, real, real)
+    np.testing.assert_allclose(report.holdout["dcr"], holdout_to_real.min(axis=1), rtol=1e-12, atol=1e-12)
+    assert report.holdout.loc[3, "dcr"] == 0.0
+    closer = np.where(ordered[:, 0] < to_holdout, 1.0, np.where(ordered[:, 0] == to_holdout, 0.5, 0.0))
+    assert (ordered[:, 0] == to_holdout).any(), "the fixture has a tie"  # synthetic row 11
+    assert report.closer_to_real_share == pytest.approx(closer.mean())
+    assert report.expected_closer_to_real_share == pytest.approx(40 / 65)
+    assert report.holdout_copy_share == pytest.approx(_equal_rows(synthetic, holdout).any(axis=1).mean())
+    assert report.holdout_copy_share == pytest.approx(2 / 30)  # rows 11 (holdout row 3) and 20
+
+    summary = report.summary
+    assert summary["exact copies"] == 2 and summary["synthetic rows"] == 30 and summary["holdout rows"] == 25
+    assert summary["median DCR"] == pytest.approx(np.median(ordered[:, 0]))
+    assert summary["5th percentile DCR"] == pytest.approx(np.percentile(ordered[:, 0], 5))
+    assert summary["median holdout DCR"] == pytest.approx(np.median(holdout_to_real.min(axis=1)))
+    assert summary["median NNDR"] == pytest.approx(np.median(nndr))
+    assert report.scales.loc["y", "scale"] == pytest.approx(real["y"].std(ddof=1))
+    assert list(report.scales["missing_axis"]) == [True, False, False]
+
+
+@pytest.mark.parametrize("n_columns", [3, 12], ids=["k-d tree", "brute-force search"])
+def test_distances_without_holdout(n_columns):
+    rng = np.random.RandomState(3)
+    real, synthetic = rng.normal(size=(60, n_columns)), rng.normal(size=(45, n_columns))
+    synthetic[:3] = real[[10, 20, 30]]
+    report = privacy_report(real, synthetic)
+    scale = real.std(axis=0, ddof=1)
+    distances = np.sqrt((((synthetic[:, None, :] - real[None, :, :]) / scale) ** 2).sum(-1))
+    ordered = np.sort(distances, axis=1)
+    np.testing.assert_allclose(report.synthetic["dcr"], ordered[:, 0], atol=1e-12)
+    np.testing.assert_allclose(report.synthetic["nndr"], ordered[:, 0] / ordered[:, 1], atol=1e-12)
+    np.testing.assert_array_equal(report.synthetic["nearest_real"].iloc[:3], [10, 20, 30])
+    assert report.exact_copies == 3 and report.holdout is None
+    assert np.isnan(report.closer_to_real_share) and np.isnan(report.holdout_copy_share)
+    assert "holdout rows" not in report.summary and "dcr_holdout" not in report.synthetic
+
+
+def test_a_near_copy_is_not_an_exact_copy():
+    real = pd.DataFrame({"x": [0.0, 1.0, 2.0], "c": ["a", "b", "a"]})
+    synthetic = pd.DataFrame({"x": [1.0 + 1e-12, -0.0, 2.0], "c": ["b", "a", "b"]})
+    report = privacy_report(real, synthetic)
+    np.testing.assert_array_equal(report.synthetic["exact_copy"], [False, True, False])  # -0.0 == 0.0
+    assert 0 < report.synthetic.loc[0, "dcr"] < 1e-11
+    assert report.synthetic.loc[2, "dcr"] == pytest.approx(1.0)  # one category differs
+
+
+def test_mixup_rows_sit_closer_to_their_parents_than_new_rows():
+    rng = np.random.RandomState(0)
+    table = pd.DataFrame(rng.normal(size=(1000, 6)))
+    real, holdout = table[:500], table[500:]
+    synthetic = StructurePreservingMixup(random_state=0).fit(real).sample(500)
+    report = privacy_report(real, synthetic, holdout)
+    # EpBeta(0.05) puts W near 0 or 1: a synthetic row is close to one real row (0.89 measured;
+    # 0.5 + 5 binomial standard errors of 0.022 is 0.61)
+    assert report.closer_to_real_share > 0.5 + 5 * np.sqrt(0.25 / 500)
+    assert np.median(report.synthetic["dcr"]) < 0.6 * np.median(report.holdout["dcr"])
+    baseline = privacy_report(real, holdout.iloc[:250], holdout.iloc[250:])
+    # new rows of the same population: n_real / (n_real + n_holdout) = 2/3 of them closer to real
+    expected = baseline.expected_closer_to_real_share
+    assert expected == pytest.approx(500 / 750)
+    assert abs(baseline.closer_to_real_share - expected) < 5 * np.sqrt(expected * (1 - expected) / 250)
+
+
+def test_one_real_row_has_no_nndr_and_inputs_are_not_modified(tables):
+    real, synthetic, holdout = tables
+    before = [t.copy() for t in tables]
+    privacy_report(real, synthetic, holdout)
+    for table, copy in zip(tables, before, strict=True):
+        pd.testing.assert_frame_equal(table, copy)
+    report = privacy_report(real.iloc[:1], synthetic)
+    assert report.synthetic["nndr"].isna().all() and np.isnan(report.summary["median NNDR"])
+
+
+def test_string_and_summary():
+    real = np.arange(20.0).reshape(10, 2)
+    text = str(privacy_report(real, real[:4], holdout=real[4:] + 0.5))
+    assert text.startswith("Privacy report") and "exact copies                       4" in text
+    assert "share closer to real than holdout" in text
+
+
+def test_mismatched_columns_are_rejected(tables):
+    real, synthetic, holdout = tables
+    with pytest.raises(ValueError, match="c"):
+        privacy_report(real, synthetic.drop(columns="c"))
+    with pytest.raises(ValueError):
+        privacy_report(real, synthetic, holdout.drop(columns="b"))
+    with pytest.raises(ValueError, match="unexpected"):
+        # new categories are accepted only in tables with the same columns
+        privacy_report(real, synthetic.assign(c="new").rename(columns={"b": "B"}))
