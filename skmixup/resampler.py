@@ -563,8 +563,8 @@ class StructurePreservingMixup(BaseOverSampler):
             watch = (finder.watched_column, np.empty(n_samples, dtype=bool))
         mixed, codes = self._mix_rows(continuous, categorical, parents, weights, kept, out, watch)
         if finder is not None:
-            designed = np.take_along_axis(weights, kept[:, None], axis=1)[:, 0] == 1.0
-            candidates = (~designed if watch is None else watch[1] & ~designed) if len(designed) else None
+            designed = self._copies_by_design(weights, kept)
+            candidates = self._copy_candidates(weights, watch, designed)
             for _ in range(_COPY_REDRAWS):
                 found = finder.copies(mixed[:, : self._continuous.shape[1]], codes, candidates)
                 if found.size == 0:
@@ -584,8 +584,8 @@ class StructurePreservingMixup(BaseOverSampler):
                 mixed[found], codes[found] = new_mixed, new_codes
                 parents[found], weights[found], kept[found] = new_parents, new_weights, new_kept
                 candidates = np.zeros(n_samples, dtype=bool)
-                redesigned = np.take_along_axis(new_weights, new_kept[:, None], axis=1)[:, 0] == 1.0
-                candidates[found] = ~redesigned if new_watch is None else new_watch[1] & ~redesigned
+                redesigned = self._copies_by_design(new_weights, new_kept)
+                candidates[found] = self._copy_candidates(new_weights, new_watch, redesigned)
             else:
                 left = finder.copies(mixed[:, : self._continuous.shape[1]], codes, candidates).size
                 if left:
@@ -597,6 +597,26 @@ class StructurePreservingMixup(BaseOverSampler):
                         stacklevel=3,
                     )
         return mixed, codes, parents
+
+    def _copies_by_design(self, weights, kept) -> np.ndarray:
+        """Rows that copy their kept parent because the law says so (``delta=0``: resampling).
+
+        A weight of exactly one from a continuous law (Beta(0.1, 0.1) rounds to
+        0 or 1 a few percent of the time) is an accident of floating point, and
+        such a copy is drawn again like any other.
+        """
+        if getattr(self.weights_, "delta", None) != 0:
+            return np.zeros(len(kept), dtype=bool)
+        return np.take_along_axis(weights, kept[:, None], axis=1)[:, 0] == 1.0
+
+    @staticmethod
+    def _copy_candidates(weights, watch, designed) -> np.ndarray:
+        """Rows that may equal a real row: those whose parents share the watched column's value,
+        or whose weight is exactly one on a parent (then the row is that parent, whatever the
+        column), less the copies by design; every row when no column is watched."""
+        if watch is None:
+            return ~designed
+        return (watch[1] | (weights == 1.0).any(axis=1)) & ~designed
 
     def _mix_rows(self, continuous, categorical, parents, weights, kept, out, watch):
         n_samples, n_table = len(parents), self._continuous.shape[1]

@@ -543,6 +543,23 @@ def test_report_reads_the_tables_and_writes_the_page(parquet_file, csv_file, tmp
     assert main(["report", *arguments, "-o", str(tmp_path / "report.txt")]) == 2
 
 
+def test_report_end_to_end_is_one_self_contained_page(parquet_file, tmp_path):
+    require("matplotlib")
+    synthetic, holdout = tmp_path / "synthetic.parquet", tmp_path / "holdout.parquet"
+    assert (
+        run("synthesize", parquet_file, "-n", 400, "-o", synthetic, "--seed", 0, cwd=tmp_path).returncode == 0
+    )
+    write(make_table(seed=1), holdout)
+    out = tmp_path / "report.html"
+    done = run("report", parquet_file, synthetic, "--holdout", holdout, "-o", out, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "http" not in page.replace("http-equiv", "")
+    assert page.count("data:image/png;base64,") >= 2  # the structure figure and the distances
+    for words in ("quality", "exact copies", "closest"):
+        assert words in page.lower()
+
+
 # ----------------------------------------------------------------- parsing
 
 

@@ -92,6 +92,19 @@ def test_no_synthetic_row_equals_a_real_row(with_float):
     assert copies > 0 if not with_float else copies >= 0
 
 
+def test_weights_rounded_to_one_do_not_copy_rows():
+    # Beta(0.1, 0.1) draws a weight of exactly 0.0 or 1.0 (in float64) a few percent of the
+    # time: those rows are their parent, and are drawn again like any other copy.
+    from skmixup import Beta
+
+    X = np.random.RandomState(0).normal(size=(200, 3))
+    leaky = StructurePreservingMixup(weights=Beta(0.1, 0.1), redraw_copies=False, random_state=0)
+    real = {tuple(row) for row in X}
+    assert sum(tuple(row) in real for row in leaky.fit(X).sample(20_000)) > 100
+    kept = StructurePreservingMixup(weights=Beta(0.1, 0.1), random_state=0).fit(X).sample(20_000)
+    assert not any(tuple(row) in real for row in kept)
+
+
 def test_copies_of_real_rows_are_found_exactly():
     from skmixup._copies import CopyFinder
     from skmixup.columns import TableCodec

@@ -72,11 +72,11 @@ def computable(column: pd.Series) -> pd.Series:
     pandas and pyarrow have no sorting, hashing or factorising kernels for
     view types; the large types hold the same values.
     """
-    import pyarrow as pa
-
     pa_type = arrow_type(column.dtype)
     if pa_type is None or not (_is_view(pa_type, "string") or _is_view(pa_type, "binary")):
         return column
+    import pyarrow as pa
+
     large = pa.large_string() if _is_view(pa_type, "string") else pa.large_binary()
     return series(array(column).cast(large), column.name)
 
