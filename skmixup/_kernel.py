@@ -88,6 +88,17 @@ def draw_parents(
     parents = np.empty((n_samples, n_parents), dtype=np.intp)
     if n_samples == 0:  # the strata may be empty too
         return parents
+    if groups is None and isinstance(random_state, np.random.Generator):
+        # One stratum, one bound: each parent skips the ones drawn before it.
+        for j in range(n_parents):
+            free = n_rows - j if distinct and n_rows > j else n_rows
+            draw = random_state.integers(0, free, size=n_samples)
+            if distinct and n_rows > j and j:
+                taken = parents[:, :1] if j == 1 else np.sort(parents[:, :j], axis=1)
+                for k in range(j):
+                    draw += draw >= taken[:, k]
+            parents[:, j] = draw
+        return parents
     if groups is None:
         order, start = None, np.zeros(n_samples, dtype=np.int64)
         size = np.full(n_samples, n_rows, dtype=np.int64)
@@ -212,7 +223,8 @@ def mix(
             )
         # Indices are valid by construction; mode="clip" spares np.take the bounds
         # check that makes it buffer the whole output.
-        np.take(categorical, kept_rows, axis=0, out=to_codes, mode="clip")
+        if categorical.shape[1]:
+            np.take(categorical, kept_rows, axis=0, out=to_codes, mode="clip")
         if buffers.mixed is not None:
             mixed[block] = to_mixed
         if buffers.codes is not None:

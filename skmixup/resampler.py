@@ -343,7 +343,7 @@ class StructurePreservingMixup(BaseOverSampler):
         )
         if rows is not None:
             self._target = self._target[rows]
-        self._has_missing = bool(np.isnan(self._continuous).any())
+        self._has_missing = self._codec.has_missing
         # With missing values the kernel tells overflows from NaN only where values are huge.
         self._huge_values = self._has_missing and bool(
             np.fmax.reduce(np.abs(self._continuous), axis=None) > np.finfo(np.float64).max / 16

@@ -11,7 +11,7 @@ import pandas as pd
 from pandas.api import types as pdt
 from sklearn.utils import check_random_state
 
-from ._arrays import _stacked, _transposed
+from ._arrays import _checked_copy, _stacked, _transposed
 from ._base import CATEGORICAL, CONTINUOUS, DROP, IDENTIFIER, _is_object
 from .detect import _check_kind, _check_supported, _detect_kind, _make_handler, looks_like_identifier
 from .floats import FloatHandler
@@ -63,6 +63,8 @@ class TableCodec:
         Labels of the columns detected as identifiers (not forced).
     discrete : ndarray of bool
         Per continuous column, whether it is discrete.
+    has_missing : bool
+        Whether the last table encoded has a missing value in a continuous column.
     codes_dtype : numpy dtype
         The dtype of the categorical codes: the smallest of int8, int16,
         int32 and int64 that holds every column's number of categories.
@@ -343,8 +345,10 @@ class TableCodec:
         n_rows = len(columns[0])
         if self._is_numeric_array():
             # A plain float array: one C-ordered float copy, not a column at a time.
-            continuous = (np.array if copy else np.asarray)(X, dtype=np.float64, order="C")
-            self._refuse_inf(continuous, columns)
+            continuous, finite = _checked_copy(X, copy)
+            if not finite:
+                self._refuse_inf(continuous, columns)
+            self.has_missing = not finite
             if fit:
                 for k, (handler, column) in enumerate(zip(self.handlers, columns, strict=True)):
                     handler._fit_meta(column)
@@ -372,7 +376,10 @@ class TableCodec:
                 for dtype in (np.int8, np.int16, np.int32, np.int64)
                 if most <= np.iinfo(dtype).max
             )
-        return _stacked(continuous, n_rows, np.float64), _stacked(categorical, n_rows, self.codes_dtype)
+        finite: list = []
+        stacked = _stacked(continuous, n_rows, np.float64, finite=finite)
+        self.has_missing = not finite[0]  # inf was refused column by column
+        return stacked, _stacked(categorical, n_rows, self.codes_dtype)
 
     def _mark_discrete(self, handler, values: np.ndarray) -> None:
         """Whether rounding onto the column's grid would distort its variance (see value_grids)."""
