@@ -20,6 +20,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._params import ParameterObject
 from ._solver import (
     _LARGEST_EPSILON,
+    _SMALLEST_EPSILON,
     AUTO_EPSILON_REACH,
     EpBetaSolution,
     delta_max,
@@ -198,10 +199,16 @@ class EpBeta(_ScaledBeta):
         How far the support reaches below 0 (ε0) and above 1 (ε1).  A float
         sets both.  ``"auto"`` takes the smallest symmetric ε whose reach
         ``δmax(ε)`` puts δ at 80 % of it (the paper's pairing δ = 0.05,
-        ε = 0.3 sits at 81 %).
+        ε = 0.3 sits at 81 %).  An ε below 1e-12 is taken as 0.
     cut_point : float or CutPointPolicy, default=0.5
         The policy whose contamination is solved to equal δ; use the same
-        policy when mixing categories.
+        policy when mixing categories.  With a threshold τ < 1 (or
+        :class:`~skmixup.ClippedWeight`) and ε1 > 0, W concentrates near 1
+        (SPEC's branch); otherwise (τ >= 1, or ε1 = 0) the mirror branch is
+        used, where W concentrates near 0 and the second parent is kept:
+        mixing ``(W, i, j)`` is mixing ``(1 - W, j, i)``.  A combination
+        with neither branch (τ >= 1 with ε0 = 0, say) is refused with an
+        error naming the cut point.
 
     Attributes
     ----------
@@ -247,7 +254,10 @@ class EpBeta(_ScaledBeta):
                 f"The 'epsilon' parameter of EpBeta must be finite and >= 0 (how far W may reach "
                 f"below 0 and above 1). Got {epsilon!r} instead."
             )
-        return float(pair[0]), float(pair[1])
+        # Below 1e-12 the room an ε gives is below what the closed forms resolve
+        # (the reach it opens is ~ε, and for ε ~ 1e-15 and less the curve's
+        # shape parameters ~ε/x break the incomplete beta): it is exactly 0.
+        return tuple(float(e) if e >= _SMALLEST_EPSILON else 0.0 for e in pair)
 
     @classmethod
     def max_delta(cls, epsilon=0.3, cut_point: float | CutPointPolicy = 0.5) -> float:
@@ -260,7 +270,7 @@ class EpBeta(_ScaledBeta):
         [0.031, 0.062, 0.076, 0.09]
         """
         epsilon0, epsilon1 = cls._check_epsilon(epsilon)
-        return delta_max(epsilon0, epsilon1, check_cut_point(cut_point)._cache_key()[1])[0]
+        return delta_max(epsilon0, epsilon1, check_cut_point(cut_point).pieces()).delta
 
     @classmethod
     def epsilon_for(cls, delta: float, cut_point: float | CutPointPolicy = 0.5, reach: float = 1.0) -> float:
@@ -278,7 +288,7 @@ class EpBeta(_ScaledBeta):
         pieces = check_cut_point(cut_point).pieces()
         epsilon = epsilon_reaching(float(delta), pieces, float(reach))
         if epsilon is None:
-            largest = delta_max(_LARGEST_EPSILON, _LARGEST_EPSILON, pieces)[0]
+            largest = delta_max(_LARGEST_EPSILON, _LARGEST_EPSILON, pieces).delta
             if reach < 1.0 and delta <= largest:
                 raise ValueError(
                     f"No epsilon puts delta={delta} at {reach:.0%} of its reach with cut point "
@@ -304,8 +314,26 @@ class EpBeta(_ScaledBeta):
             epsilon0, epsilon1 = self._check_epsilon(self.epsilon)
         if delta == 0.0:
             return None
-        reach = delta_max(epsilon0, epsilon1, pieces)[0]
-        if delta > reach:
+        reach = delta_max(epsilon0, epsilon1, pieces)
+        if reach.delta == 0.0:
+            symmetric = delta_max(0.3, 0.3, pieces).delta
+            advice = (
+                f"epsilon=0.3 reaches delta up to {symmetric:.4f} with this cut point"
+                if symmetric > 0.0
+                else "choose another cut point, such as 0.5"
+            )
+            raise ValueError(
+                f"EpBeta cannot keep the variance and reach any delta > 0 with cut point {policy!r} "
+                f"and epsilon=({epsilon0}, {epsilon1}): {reach.reason}. Use delta=0 or {advice}."
+            )
+        if delta < reach.smallest:
+            raise ValueError(
+                f"The 'delta' parameter of EpBeta is {delta}, below the smallest contamination "
+                f"{reach.smallest:.3g} that can be resolved in double precision for "
+                f"epsilon=({epsilon0}, {epsilon1}) and cut point {policy!r}; use delta=0 (W = 1: "
+                f"copies of real rows) or a delta of at least {reach.smallest:.3g}."
+            )
+        if delta > reach.delta:
             hint = epsilon_reaching(delta, pieces, 1.0)
             auto_reaches = epsilon_reaching(delta, pieces, AUTO_EPSILON_REACH) is not None
             advice = (
@@ -315,7 +343,7 @@ class EpBeta(_ScaledBeta):
                 else "no epsilon reaches it; choose a smaller delta"
             )
             raise ValueError(
-                f"The 'delta' parameter of EpBeta must be in [0, {reach:.4f}] for "
+                f"The 'delta' parameter of EpBeta must be in [0, {reach.delta:.4f}] for "
                 f"epsilon=({epsilon0}, {epsilon1}) and cut point {policy!r}; got delta={delta}. "
                 f"{advice}."
             )

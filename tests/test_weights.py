@@ -156,9 +156,25 @@ def test_delta_above_one_is_rejected_by_the_constraints():
         solve(delta=1.5)
 
 
-def test_epsilon_without_room_above_one_reaches_nothing():
-    with pytest.raises(ValueError, match=r"must be in \[0, 0\.0000\]"):
-        solve(delta=0.01, epsilon=(0.3, 0.0))
+def test_epsilon_without_room_above_one_uses_the_mirror_branch():
+    # ε1 = 0: W cannot concentrate at 1 and keep the variance, but 1 - W can
+    # (SPEC §3: the mirror is equivalent); it concentrates at 0.
+    weights = EpBeta(delta=0.01, epsilon=(0.3, 0.0))
+    assert weights.mean() < 0.02
+    assert weights.to_scipy().support() == pytest.approx((-0.3, 1.0))
+    assert weights.variance_factor() == pytest.approx(1.0, abs=1e-12)
+    assert weights.contamination() == pytest.approx(0.01, abs=1e-12)
+
+
+def test_no_room_on_the_side_the_cut_point_needs_is_refused_naming_it():
+    # τ = 1.3 keeps the second parent's category near W = 1, so only the mirror
+    # branch (W near 0) could work, and ε0 = 0 leaves W no room below 0.
+    assert EpBeta.max_delta((0.0, 0.3), 1.3) == 0.0
+    with pytest.raises(ValueError, match=r"cut point Threshold\(threshold=1\.3\) and epsilon=\(0\.0, 0\.3\)"):
+        solve(delta=0.01, epsilon=(0.0, 0.3), cut_point=1.3)
+    with pytest.raises(ValueError, match=r"epsilon0 = 0 leaves W no room below 0"):
+        solve(delta=0.01, epsilon=(0.0, 0.3), cut_point=1.3)
+    assert EpBeta(delta=0.0, epsilon=(0.0, 0.3), cut_point=1.3).mean() == 1.0
 
 
 @pytest.mark.parametrize("epsilon", [-0.1, -1])
