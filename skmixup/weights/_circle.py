@@ -91,6 +91,8 @@ def solve_circle_kappa(delta: float) -> float:
     """The κ whose contamination is δ (``inf`` for δ = 0, 0 for δ = δmax)."""
     if delta == 0.0:
         return np.inf
+    if delta >= CIRCLE_MAX_DELTA:
+        return 0.0
     lowest = -40.0  # κ = 4e-18: u is δmax to ~1e-17
     if delta >= _contamination_at(float(np.exp(lowest))):
         return 0.0
