@@ -446,6 +446,7 @@ class MultiParentWeights(WeightDistribution):
         raise NotImplementedError
 
     def _no_single_weight(self, *args, **kwargs):
+        """Not available: a law of more than two parents has no single weight W (raises TypeError)."""
         raise TypeError(
             f"{type(self).__name__} mixes {self.n_parents} parents per row and has no single weight W: "
             "use draw(n_samples) for the weights and power_sums() or variance_factor() for their moments."
