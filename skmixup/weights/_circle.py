@@ -72,6 +72,7 @@ def _von_mises_mean(h, kappa: float) -> float:
     return top / bottom
 
 
+@lru_cache(maxsize=1024)
 def _contamination_at(kappa: float) -> float:
     """``u = (4/3) E[sin²(χ/6)]``; 0 for κ = ∞ (every row at a vertex)."""
     if np.isinf(kappa):
@@ -79,6 +80,7 @@ def _contamination_at(kappa: float) -> float:
     return 4.0 / 3.0 * _von_mises_mean(lambda chi: np.sin(chi / 6.0) ** 2, kappa)
 
 
+@lru_cache(maxsize=1024)
 def _one_minus_mean_cos(kappa: float) -> float:
     """``1 - E[cos χ] = 2 E[sin²(χ/2)]`` (``1 - I1(κ)/I0(κ)``)."""
     if np.isinf(kappa):
