@@ -47,6 +47,9 @@ _SMALLEST_EPSILON = 1e-12
 # below x ~ 1e-16 the mean 1 - x is not even representable).  No branch is
 # followed below that x; a δ that would need it is refused with a clear error.
 _RESOLUTION = 1e-14
+# The largest share of its top that u may have at the resolution floor for a
+# branch to count as resolved (ClippedWeight, u ~ 0.4 sqrt(x), has ~1e-4 at ε = 100).
+_LARGEST_SMALLEST_SHARE = 1e-3
 # Points of the log-x scan that locates the top of a branch.
 _SCAN_POINTS = 400
 
@@ -197,10 +200,16 @@ def _branch_reach(epsilon0: float, epsilon1: float, pieces: tuple[LinearPiece, .
     top = _first_top(np.linspace(-12.0, np.log(0.999), _SCAN_POINTS), epsilon0, epsilon1, pieces)
     if top is None and floor < -12.0:
         top = _first_top(np.linspace(floor, -12.0, _SCAN_POINTS), epsilon0, epsilon1, pieces)
+    unresolved = "the start of its branch lies below double-precision resolution"
     if top is None:
-        return Reach(0.0, 0.0, 0.0, False, "the top of its branch lies below double-precision resolution")
+        return Reach(0.0, 0.0, 0.0, False, unresolved)
     smallest = float(_contamination_on_curve(np.exp(floor), epsilon0, epsilon1, pieces))
-    return Reach(top[0], top[1], smallest if np.isfinite(smallest) else top[0], False, "")
+    # A branch continuous with δ -> 0 must be followed from near δ = 0: if u
+    # is already a sizeable part of its top at the floor (a threshold within
+    # ~1e-6 of 1, whose branch starts at x ~ (1 - τ)²), it is not this branch.
+    if not np.isfinite(smallest) or smallest > _LARGEST_SMALLEST_SHARE * top[0]:
+        return Reach(0.0, 0.0, 0.0, False, unresolved)
+    return Reach(top[0], top[1], smallest, False, "")
 
 
 @lru_cache(maxsize=1024)
