@@ -2,14 +2,16 @@
 
 from .cut_points import ClippedWeight, Threshold
 from .resampler import StructurePreservingMixup
-from .weights import Beta, EpBeta, ScipyWeights, Uniform
+from .weights import Beta, CircleWeights, EpBeta, KurtosisMatchedWeights, ScipyWeights, Uniform
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Beta",
+    "CircleWeights",
     "ClippedWeight",
     "EpBeta",
+    "KurtosisMatchedWeights",
     "ScipyWeights",
     "StructurePreservingMixup",
     "Threshold",

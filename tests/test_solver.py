@@ -9,11 +9,12 @@ computed with ``scipy.integrate.quad``; the package's closed forms
 from __future__ import annotations
 
 import itertools
+import re
 import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from scipy import integrate, optimize, special, stats
 
@@ -49,8 +50,15 @@ def quad_expect(g, alpha, beta, loc, scale, cuts=(), tolerance=EXACT):
     normalising constant ``B(alpha, beta)·scale^(alpha+beta-1)``; everywhere
     else the integrand is ``g(w)·pdf(w)``.  Quadrature warnings are errors.
 
+    A piece narrower than 1e-300 is skipped: it holds at most its width times
+    the largest density (< 1e6 for every law tested), nothing a 1e-15
+    tolerance can see, and scipy cannot evaluate the density there (with
+    ε0 = 1.1e-308 the piece below 0 maps to subnormal ``(w - loc)/scale``,
+    where boost's ``ibeta_derivative`` raises OverflowError).
+
     Returns the value and the summed error estimate of quad.
     """
+    g_outer = g
     density = stats.beta(alpha, beta, loc=loc, scale=scale)
     lo, hi = loc, loc + scale
     mean, sd = density.mean(), density.std()
@@ -63,9 +71,12 @@ def quad_expect(g, alpha, beta, loc, scale, cuts=(), tolerance=EXACT):
     with warnings.catch_warnings():
         warnings.simplefilter("error", integrate.IntegrationWarning)
         for a, b in itertools.pairwise(points):
+            if b - a < 1e-300:
+                continue
+            g = inside(g_outer, a, b)
             if a == lo and alpha < 2.0:
                 value, err = integrate.quad(
-                    lambda w: g(w) * np.exp((beta - 1.0) * np.log(hi - w) - log_norm),
+                    lambda w, g=g: g(w) * np.exp((beta - 1.0) * np.log(hi - w) - log_norm),
                     a,
                     b,
                     weight="alg",
@@ -75,7 +86,7 @@ def quad_expect(g, alpha, beta, loc, scale, cuts=(), tolerance=EXACT):
                 )
             elif b == hi and beta < 2.0:
                 value, err = integrate.quad(
-                    lambda w: g(w) * np.exp((alpha - 1.0) * np.log(w - lo) - log_norm),
+                    lambda w, g=g: g(w) * np.exp((alpha - 1.0) * np.log(w - lo) - log_norm),
                     a,
                     b,
                     weight="alg",
@@ -84,10 +95,24 @@ def quad_expect(g, alpha, beta, loc, scale, cuts=(), tolerance=EXACT):
                     **tolerance,
                 )
             else:
-                value, err = integrate.quad(lambda w: g(w) * density.pdf(w), a, b, limit=200, **tolerance)
+                value, err = integrate.quad(
+                    lambda w, g=g: g(w) * density.pdf(w), a, b, limit=200, **tolerance
+                )
             total += value
             error += err
     return total, error
+
+
+def inside(g, a, b):
+    """``g`` on the open interval (a, b): an end point is moved one ulp inwards.
+
+    QAWS (the algebraic-weight quadrature) evaluates the integrand at the ends
+    of its interval; where a cut point sits exactly on the end of the support
+    (τ = 1 with ε1 = 0) the jump of the keep probability would be sampled
+    there, so each piece sees the limit of g from its inside.
+    """
+    a_in, b_in = np.nextafter(a, b), np.nextafter(b, a)
+    return lambda w: g(min(max(w, a_in), b_in))
 
 
 def reference_keep_probability(policy, w):
@@ -227,14 +252,18 @@ def test_solution_keeps_variance_and_hits_delta(delta, epsilon, policy):
     assert weights.variance_factor() == pytest.approx(1.0, abs=2e-10)
 
 
-@pytest.mark.slow  # ~3 s: every example is a new ε pair, hence a new δmax scan
-@settings(max_examples=40, deadline=None)
+@pytest.mark.slow  # every example is a new ε pair, hence a new δmax scan
 @given(
     fraction=st.floats(min_value=1e-4, max_value=1.0),
     epsilon0=st.floats(min_value=0.0, max_value=2.0),
     epsilon1=st.floats(min_value=0.02, max_value=2.0),
     policy=st.sampled_from(list(POLICIES.values())),
 )
+# The example hypothesis once found: a subnormal ε0 puts a piece of width
+# 1e-308 below the cut at 0, where scipy's beta pdf overflowed in the
+# reference (see quad_expect); the package was right all along.
+@example(fraction=1e-4, epsilon0=1.1125369292536007e-308, epsilon1=0.3, policy=ClippedWeight())
+@example(fraction=0.5, epsilon0=1.1125369292536007e-308, epsilon1=0.3, policy=ClippedWeight())
 def test_solution_keeps_variance_and_hits_delta_anywhere(fraction, epsilon0, epsilon1, policy):
     epsilon = (epsilon0, epsilon1)
     delta = fraction * EpBeta.max_delta(epsilon, policy)
@@ -244,6 +273,50 @@ def test_solution_keeps_variance_and_hits_delta_anywhere(fraction, epsilon0, eps
     reference = quad_moments(*shape_and_support(weights), policy)
     assert abs(reference["gap"]) < 1e-10
     assert abs(reference["u"] - delta) < 1e-10
+
+
+@pytest.mark.parametrize("policy", [ClippedWeight(), Threshold(0.5)], ids=["clipped", "tau=0.5"])
+@pytest.mark.parametrize("epsilon0", [1.1125369292536007e-308, 5e-324, 1e-300])
+def test_subnormal_epsilon_is_the_same_law_as_zero(epsilon0, policy):
+    """Regression: ε0 = 1.1e-308 (hypothesis' find) is solved exactly like ε0 = 0.
+
+    The two laws differ by a shift of 1e-308, invisible in double precision.
+    On this side (the branch needs room above 1, not below 0) the package was
+    right all along and only the reference quadrature overflowed; it now
+    takes any ε below 1e-12 as exactly 0, because on the side a branch needs
+    such an ε gave garbage or a raw scipy error (next test).
+    """
+    zero = EpBeta(delta=0.5 * EpBeta.max_delta((0.0, 0.3), policy), epsilon=(0.0, 0.3), cut_point=policy)
+    tiny = EpBeta(delta=zero.delta, epsilon=(epsilon0, 0.3), cut_point=policy)
+    assert EpBeta.max_delta((epsilon0, 0.3), policy) == EpBeta.max_delta((0.0, 0.3), policy)
+    assert (tiny.alpha_, tiny.beta_) == (zero.alpha_, zero.beta_)
+    assert tiny.epsilon_ == (0.0, 0.3)
+    assert tiny.mean() == zero.mean()
+    reference = quad_moments(*shape_and_support(tiny), policy)
+    assert reference["error"] < 1e-12
+    assert abs(reference["gap"]) < 1e-10
+    assert abs(reference["u"] - tiny.delta) < 1e-10
+
+
+@pytest.mark.parametrize("tiny", [1e-13, 1e-50, 2.2250738585072014e-308, 5e-324])
+@pytest.mark.parametrize(
+    ("epsilon", "tau"),
+    [(("tiny", 0.0), 0.25), ((0.0, "tiny"), 0.0), (("tiny", "tiny"), 0.5), ((0.3, "tiny"), 0.5)],
+    ids=["eps0-mirror", "eps1-direct", "both", "eps1-next-to-0.3"],
+)
+def test_tiny_epsilon_on_the_side_a_branch_needs_is_zero(tiny, epsilon, tau):
+    """ε < 1e-12 on the side the branch needs: once garbage (u off by 0.5) or scipy's 'input is invalid'."""
+    epsilon = tuple(tiny if e == "tiny" else e for e in epsilon)
+    zeroed = tuple(0.0 if e == tiny else e for e in epsilon)
+    assert EpBeta.max_delta(epsilon, tau) == EpBeta.max_delta(zeroed, tau)
+    if EpBeta.max_delta(zeroed, tau) == 0.0:
+        with pytest.raises(ValueError, match=rf"cut point {re.escape(repr(Threshold(tau)))}"):
+            EpBeta(delta=0.01, epsilon=epsilon, cut_point=tau).mean()
+    else:
+        weights = EpBeta(delta=0.01, epsilon=epsilon, cut_point=tau)
+        assert weights.epsilon_ == zeroed
+        assert abs(weights.contamination(tau) - 0.01) < 1e-12
+        assert abs(weights.variance_factor() - 1.0) < 1e-12
 
 
 @pytest.mark.xfail(
@@ -403,6 +476,197 @@ def test_mirror_root_solves_too_but_is_not_returned(epsilon, policy, fraction):
 
 
 # --------------------------------------------------------------------------
+# Every cut point: the W -> 1 branch, its mirror, or a clear refusal
+# --------------------------------------------------------------------------
+
+THRESHOLDS = [float(t) for t in np.round(np.linspace(-1.0, 2.0, 31), 12)]
+MIRROR_EPSILONS = [0.3, (0.1, 0.5), (0.5, 0.1), (0.3, 0.0), (0.0, 0.3), (0.0, 0.0)]
+
+
+def expected_branch(policy, epsilon0, epsilon1):
+    """Which branch must exist, from the policy's keep probability p alone.
+
+    u -> 0 as W -> 1 needs p(w) -> 1 on both sides of w = 1 (τ < 1) and room
+    above 1 (ε1 > 0); as W -> 0 it needs p(w) -> 0 on both sides of 0 (τ > 0)
+    and room below 0 (ε0 > 0).  SPEC §3 asks for the first when it exists.
+    """
+    if isinstance(policy, ClippedWeight):
+        near_one = near_zero = True
+    else:
+        near_one, near_zero = policy.threshold < 1.0, policy.threshold > 0.0
+    if near_one and epsilon1 > 0.0:
+        return "one"
+    if near_zero and epsilon0 > 0.0:
+        return "zero"
+    return None
+
+
+def every_cut_point_case():
+    policies = [(f"tau={t:g}", Threshold(t)) for t in THRESHOLDS] + [("clipped", ClippedWeight())]
+    for name, policy in policies:
+        for epsilon in MIRROR_EPSILONS:
+            yield pytest.param(policy, epsilon, id=f"{name}-eps={epsilon}")
+
+
+@pytest.mark.parametrize(("policy", "epsilon"), list(every_cut_point_case()))
+def test_every_cut_point_is_solved_on_its_branch_or_refused(policy, epsilon):
+    epsilon0, epsilon1 = as_pair(epsilon)
+    reach = EpBeta.max_delta(epsilon, policy)
+    branch = expected_branch(policy, epsilon0, epsilon1)
+    if branch is None:
+        assert reach == 0.0
+        refusal = rf"cannot keep the variance.*cut point {re.escape(repr(policy))}"
+        with pytest.raises(ValueError, match=refusal):
+            EpBeta(delta=1e-3, epsilon=epsilon, cut_point=policy).mean()
+        assert EpBeta(delta=0.0, epsilon=epsilon, cut_point=policy).mean() == 1.0
+        return
+    assert reach > 0.0
+    means = []
+    # A cut point outside the support never cuts: u is then E[W] or 1 - E[W]
+    # and the reach is the end of the scan (0.999).  Far along such a branch
+    # both shape parameters fall below 0.1, a density the reference
+    # quadrature cannot integrate to 1e-12, so δ stops at 0.5 there.
+    for delta in (1e-3 * reach, 0.4 * reach, min(reach, 0.5)):
+        weights = EpBeta(delta=delta, epsilon=epsilon, cut_point=policy)
+        reference = quad_moments(*shape_and_support(weights), policy)
+        assert reference["error"] < 1e-12
+        assert abs(reference["gap"]) < 1e-10
+        assert abs(reference["u"] - delta) < 1e-10
+        means.append(reference["mean"])
+    # Small δ sits next to the concentrated end of the branch, and E[W] moves
+    # away from it monotonically as δ grows.
+    if branch == "one":
+        assert means[0] > 0.99 and means[0] > means[1] > means[2]
+    else:
+        assert means[0] < 0.01 and means[0] < means[1] < means[2]
+    # max_delta is what the solver reaches, and no more.
+    with pytest.raises(ValueError, match=rf"must be in \[0, {reach:.4f}\]"):
+        EpBeta(delta=min(reach * (1 + 1e-6), 1.0), epsilon=epsilon, cut_point=policy).mean()
+
+
+@pytest.mark.parametrize("tau", [1.0, 1.3, 1.5, 2.0])
+def test_the_reported_defect_is_solved(tau):
+    """EpBeta(cut_point=1.3) and (1.0) crashed in brentq while max_delta promised δ = 0.05."""
+    assert EpBeta.max_delta(0.3, cut_point=tau) >= 0.05
+    weights = EpBeta(cut_point=tau)
+    reference = quad_moments(*shape_and_support(weights), Threshold(tau))
+    assert abs(reference["gap"]) < 1e-10
+    assert abs(reference["u"] - 0.05) < 1e-10
+    assert weights.mean() < 0.5  # the mirror branch: W near 0, the second parent kept
+
+
+@pytest.mark.parametrize(
+    ("epsilon", "tau"), [(0.3, 1.3), (0.3, 1.0), ((0.1, 0.5), 1.2), ((0.3, 0.0), 0.5), ((0.3, 0.0), 0.3)]
+)
+@pytest.mark.parametrize("fraction", [0.1, 0.7, 1.0])
+def test_mirror_branch_is_the_main_branch_of_the_mirrored_problem(epsilon, tau, fraction):
+    """(W, i, j) mixes like (1 - W, j, i): p'(w) = 1 - p(1 - w) is the threshold 1 - τ, ε swaps.
+
+    The mirrored problem is solved on its own W -> 1 branch, and its
+    (α', β') must be the (β, α) returned for the original.
+    """
+    epsilon0, epsilon1 = as_pair(epsilon)
+    reach = EpBeta.max_delta(epsilon, tau)
+    assert reach == pytest.approx(EpBeta.max_delta((epsilon1, epsilon0), 1.0 - tau), rel=1e-9)
+    delta = fraction * reach
+    weights = EpBeta(delta=delta, epsilon=epsilon, cut_point=tau)
+    mirrored = EpBeta(delta=delta, epsilon=(epsilon1, epsilon0), cut_point=1.0 - tau)
+    assert _solver.delta_max(epsilon0, epsilon1, Threshold(tau).pieces()).mirrored
+    assert not _solver.delta_max(epsilon1, epsilon0, Threshold(1.0 - tau).pieces()).mirrored
+    assert (weights.alpha_, weights.beta_) == pytest.approx((mirrored.beta_, mirrored.alpha_), rel=1e-8)
+    assert weights.mean() == pytest.approx(1.0 - mirrored.mean(), abs=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("epsilon", "tau"),
+    [((0.3, 0.0), 0.3), ((0.3, 0.0), 0.5), ((0.3, 0.0), 0.7), ((0.5, 0.1), 1.0), ((0.5, 0.1), 1.05)],
+)
+def test_mirror_reach_is_the_top_of_the_branch_by_independent_scan(epsilon, tau):
+    """Walk the curve from E[W] = 0 upwards with quadrature: u rises to the package's δmax."""
+    epsilon0, epsilon1 = as_pair(epsilon)
+    policy = Threshold(tau)
+    log_mean = np.linspace(np.log(1e-3), np.log(0.999), 30)
+    u = np.array([curve_contamination(1.0 - np.exp(t), epsilon0, epsilon1, policy) for t in log_mean])
+    assert u[0] < 0.3 * np.nanmax(u)
+    falls = np.flatnonzero(np.diff(u) < 0)
+    top = int(falls[0]) if falls.size else len(u) - 1
+    result = optimize.minimize_scalar(
+        lambda t: -curve_contamination(1.0 - np.exp(t), epsilon0, epsilon1, policy),
+        bounds=(log_mean[max(top - 1, 0)], log_mean[min(top + 1, len(u) - 1)]),
+        method="bounded",
+        options={"xatol": 1e-9},
+    )
+    assert EpBeta.max_delta(epsilon, tau) == pytest.approx(-result.fun, abs=1e-8)
+
+
+@pytest.mark.parametrize("tau", [-0.5, 0.0, 0.3, 0.5, 0.99, 1.0, 1.3, 2.0])
+def test_epsilon_for_agrees_with_what_the_solver_reaches(tau):
+    delta = 0.5 * EpBeta.max_delta(0.3, tau)
+    epsilon = EpBeta.epsilon_for(delta, cut_point=tau)
+    assert epsilon <= 0.3
+    assert EpBeta.max_delta(epsilon, tau) >= delta - 1e-6
+    if epsilon > 1.001e-6:  # 1e-6 is the bottom of the search: for a τ that never cuts any ε reaches
+        assert EpBeta.max_delta(epsilon, tau) == pytest.approx(delta, abs=1e-6)
+        assert EpBeta.max_delta(epsilon * (1 - 1e-3), tau) < delta
+    weights = EpBeta(delta=min(delta, EpBeta.max_delta(epsilon, tau)), epsilon=epsilon, cut_point=tau)
+    assert abs(weights.contamination(tau) - weights.delta) < 1e-10
+
+
+@pytest.mark.slow  # every example is a new (ε, τ), hence a new δmax scan
+@given(
+    fraction=st.floats(min_value=1e-4, max_value=1.0),
+    epsilon0=st.floats(min_value=0.0, max_value=2.0),
+    epsilon1=st.floats(min_value=0.0, max_value=2.0),
+    tau=st.floats(min_value=-1.0, max_value=2.0),
+)
+@example(fraction=0.05 / EpBeta.max_delta(0.3, 1.3), epsilon0=0.3, epsilon1=0.3, tau=1.3)
+@example(fraction=0.5, epsilon0=0.3, epsilon1=0.3, tau=1.0)
+@example(fraction=0.5, epsilon0=0.0, epsilon1=0.3, tau=1.3)
+# Found by the deep profile: a threshold within 1e-13 of 0, on the mirror
+# branch (the mirrored threshold within 1e-13 of 1) and on the main one.
+@example(fraction=0.5, epsilon0=1.0, epsilon1=1e-13, tau=1e-13)
+@example(fraction=1.0, epsilon0=1.0, epsilon1=0.0, tau=1e-13)
+@example(fraction=1.0, epsilon0=0.0, epsilon1=1.0, tau=1e-13)
+@example(fraction=1.0, epsilon0=0.0, epsilon1=1e-10, tau=-1.0)
+def test_any_threshold_is_solved_or_refused_naming_it(fraction, epsilon0, epsilon1, tau):
+    """Solved: both equations hold by quadrature; refused: a clear error that agrees with max_delta."""
+    epsilon, policy = (epsilon0, epsilon1), Threshold(tau)
+    reach = EpBeta.max_delta(epsilon, policy)
+    if reach == 0.0:
+        with pytest.raises(ValueError, match=rf"cut point {re.escape(repr(policy))}"):
+            EpBeta(delta=fraction * 0.01, epsilon=epsilon, cut_point=policy).mean()
+        return
+    # A branch exists only where the analysis says one can.
+    assert expected_branch(policy, epsilon0, epsilon1) is not None
+    delta = fraction * reach
+    weights = EpBeta(delta=delta, epsilon=epsilon, cut_point=policy)
+    if delta < _solver.delta_max(*EpBeta._check_epsilon(epsilon), policy.pieces()).smallest:
+        with pytest.raises(ValueError, match=rf"below the smallest contamination.*{re.escape(repr(policy))}"):
+            weights.mean()
+        return
+    assert abs(weights.second_moment() - weights.mean()) < 1e-10
+    assert abs(weights.contamination(policy) - delta) < 1e-10
+    # The reference quadrature cannot integrate a density singular at an end
+    # of the support with a cut within 1e-6 of that end (τ = 1e-13 with
+    # ε0 = 0 and α = 0.1: it misplaces the 4.6 % of the mass below τ), nor a
+    # shape parameter below 1e-3 (ε1 = 1e-10, α = 1e-13); scipy's own
+    # analytic moments and cdf check those.
+    lo, hi = -weights.epsilon_[0], 1.0 + weights.epsilon_[1]
+    law = weights.to_scipy()
+    assert law.var() == pytest.approx(law.mean() * (1.0 - law.mean()), abs=1e-10)
+    if min(abs(tau - lo), abs(tau - hi)) > 1e-6 and min(weights.alpha_, weights.beta_) > 1e-3:
+        reference = quad_moments(*shape_and_support(weights), policy)
+        assert abs(reference["gap"]) < 1e-10
+        assert abs(reference["u"] - delta) < 1e-10
+    else:
+        below = weights.partial_moment(0, -np.inf, tau)
+        assert below == pytest.approx(weights.to_scipy().cdf(tau), abs=1e-12)
+    if reach < 1.0:
+        with pytest.raises(ValueError, match=r"must be in \[0, "):
+            EpBeta(delta=min(reach * (1 + 1e-6), 1.0), epsilon=epsilon, cut_point=policy).mean()
+
+
+# --------------------------------------------------------------------------
 # Choosing ε
 # --------------------------------------------------------------------------
 
@@ -447,10 +711,14 @@ def test_asymmetric_epsilon_pairs(epsilon):
 
 
 def test_asymmetric_reach_depends_on_which_side_is_open():
-    # Only room above 1 opens the δ -> 0 branch: with ε1 = 0 nothing is reachable.
+    # Room above 1 opens the δ -> 0 branch where W concentrates at 1; with
+    # ε1 = 0 the mirror branch (W concentrates at 0) takes over, and for the
+    # symmetric τ = 0.5 it reaches exactly what (ε1, ε0) reaches on the main one.
     assert EpBeta.max_delta((0.0, 0.3)) > 0.06
-    assert EpBeta.max_delta((0.3, 0.0)) == 0.0
+    assert EpBeta.max_delta((0.3, 0.0)) == pytest.approx(EpBeta.max_delta((0.0, 0.3)), abs=1e-12)
     assert EpBeta.max_delta((0.1, 0.5), 0.3) != pytest.approx(EpBeta.max_delta((0.5, 0.1), 0.3), abs=1e-3)
+    # Continuity in ε1 -> 0: the branch with ε1 tiny runs into the mirror's.
+    assert EpBeta.max_delta((0.3, 1e-9)) == pytest.approx(EpBeta.max_delta((0.3, 0.0)), abs=1e-8)
 
 
 # --------------------------------------------------------------------------

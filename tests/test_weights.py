@@ -7,13 +7,24 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 from sklearn.base import clone
 
-from skmixup import Beta, ClippedWeight, EpBeta, ScipyWeights, Threshold, Uniform
-from skmixup.weights import WeightDistribution, check_weights
+from skmixup import (
+    Beta,
+    CircleWeights,
+    ClippedWeight,
+    EpBeta,
+    KurtosisMatchedWeights,
+    ScipyWeights,
+    StructurePreservingMixup,
+    Threshold,
+    Uniform,
+)
+from skmixup.cut_points import check_cut_point
+from skmixup.weights import MultiParentWeights, WeightDistribution, check_weights
 
 # --------------------------------------------------------------------------
 # Variance factors f = 1 − 2(E[W] − E[W²])
@@ -50,7 +61,6 @@ def test_beta_moments_match_textbook_formulas(a, b):
     assert weights.variance_factor() == pytest.approx(1 - 2 * a * b / ((a + b) * (a + b + 1)), abs=1e-14)
 
 
-@settings(max_examples=200, deadline=None)
 @given(
     a=st.floats(min_value=1e-3, max_value=1e3, allow_nan=False),
     b=st.floats(min_value=1e-3, max_value=1e3, allow_nan=False),
@@ -156,9 +166,25 @@ def test_delta_above_one_is_rejected_by_the_constraints():
         solve(delta=1.5)
 
 
-def test_epsilon_without_room_above_one_reaches_nothing():
-    with pytest.raises(ValueError, match=r"must be in \[0, 0\.0000\]"):
-        solve(delta=0.01, epsilon=(0.3, 0.0))
+def test_epsilon_without_room_above_one_uses_the_mirror_branch():
+    # ε1 = 0: W cannot concentrate at 1 and keep the variance, but 1 - W can
+    # (SPEC §3: the mirror is equivalent); it concentrates at 0.
+    weights = EpBeta(delta=0.01, epsilon=(0.3, 0.0))
+    assert weights.mean() < 0.02
+    assert weights.to_scipy().support() == pytest.approx((-0.3, 1.0))
+    assert weights.variance_factor() == pytest.approx(1.0, abs=1e-12)
+    assert weights.contamination() == pytest.approx(0.01, abs=1e-12)
+
+
+def test_no_room_on_the_side_the_cut_point_needs_is_refused_naming_it():
+    # τ = 1.3 keeps the second parent's category near W = 1, so only the mirror
+    # branch (W near 0) could work, and ε0 = 0 leaves W no room below 0.
+    assert EpBeta.max_delta((0.0, 0.3), 1.3) == 0.0
+    with pytest.raises(ValueError, match=r"cut point Threshold\(threshold=1\.3\) and epsilon=\(0\.0, 0\.3\)"):
+        solve(delta=0.01, epsilon=(0.0, 0.3), cut_point=1.3)
+    with pytest.raises(ValueError, match=r"epsilon0 = 0 leaves W no room below 0"):
+        solve(delta=0.01, epsilon=(0.0, 0.3), cut_point=1.3)
+    assert EpBeta(delta=0.0, epsilon=(0.0, 0.3), cut_point=1.3).mean() == 1.0
 
 
 @pytest.mark.parametrize("epsilon", [-0.1, -1])
@@ -385,3 +411,249 @@ def test_epbeta_delta_zero_is_the_point_mass_at_one():
 
 def test_all_distributions_share_the_base_class():
     assert all(isinstance(w, WeightDistribution) for w in DISTRIBUTIONS)
+
+
+# --------------------------------------------------------------------------
+# The protocol every law implements: n_parents, draw, resolve
+# --------------------------------------------------------------------------
+
+LAWS = [
+    *DISTRIBUTIONS,
+    CircleWeights(),
+    CircleWeights(delta=0.0),
+    CircleWeights(delta=CircleWeights.max_delta()),
+    KurtosisMatchedWeights(kurtosis=6.0),
+    KurtosisMatchedWeights(delta=0.02, kurtosis=3.0, epsilon=(0.1, 0.5)),
+]
+
+
+@pytest.mark.parametrize("weights", LAWS, ids=ident)
+def test_draw_returns_weights_summing_to_one_and_a_kept_parent(weights):
+    n_parents = weights.n_parents
+    assert n_parents == (2 if not isinstance(weights, MultiParentWeights) else 3)
+    w, kept = weights.draw(5000, random_state=0)
+    assert w.shape == (5000, n_parents) and w.dtype == np.float64
+    assert kept.shape == (5000,) and kept.dtype == np.intp
+    np.testing.assert_allclose(w.sum(axis=1), 1.0, atol=1e-14)
+    assert set(np.unique(kept)) <= set(range(n_parents))
+    again, kept_again = weights.draw(5000, random_state=np.random.RandomState(0))
+    np.testing.assert_array_equal(w, again)
+    np.testing.assert_array_equal(kept, kept_again)
+    assert weights.draw(0, random_state=0)[0].shape == (0, n_parents)
+
+
+@pytest.mark.parametrize("weights", DISTRIBUTIONS, ids=ident)
+def test_two_parent_draw_is_rvs_then_the_cut_point_on_one_stream(weights):
+    w, kept = weights.draw(2000, random_state=7)
+    stream = np.random.RandomState(7)
+    first = weights.rvs(2000, stream)
+    policy = weights.cut_point if isinstance(weights, EpBeta) else Threshold(0.5)
+    keep_first = check_cut_point(policy).keep_first(first, stream)
+    np.testing.assert_array_equal(w[:, 0], first)
+    np.testing.assert_array_equal(w[:, 1], 1.0 - first)
+    np.testing.assert_array_equal(kept, np.where(keep_first, 0, 1))
+    # An explicit cut point replaces the law's own.
+    _, kept_low = weights.draw(2000, random_state=7, cut_point=-10.0)
+    assert np.all(kept_low == 0)
+
+
+def test_draw_uses_the_cut_point_epbeta_was_solved_against():
+    """EpBeta(cut_point=ClippedWeight()): draw() keeps parents by that policy, so u = δ."""
+    weights = EpBeta(delta=0.05, cut_point=ClippedWeight())
+    w, kept = weights.draw(400_000, random_state=3)
+    other = 1.0 - w[np.arange(len(kept)), kept]
+    se = other.std(ddof=1) / np.sqrt(len(other))
+    assert abs(other.mean() - 0.05) < 5 * se
+    assert abs(other.mean() - weights.contamination(0.5)) > 5 * se
+    assert weights.contamination() == pytest.approx(0.05, abs=1e-12)
+
+
+@pytest.mark.parametrize("weights", LAWS, ids=ident)
+def test_contamination_is_one_minus_the_mean_kept_weight(weights):
+    w, kept = weights.draw(400_000, random_state=4)
+    other = 1.0 - w[np.arange(len(kept)), kept]
+    se = max(other.std(ddof=1) / np.sqrt(len(other)), 1e-12)
+    assert abs(other.mean() - weights.contamination()) < 5 * se
+
+
+@pytest.mark.parametrize("weights", LAWS, ids=ident)
+def test_resolve_returns_a_law_and_leaves_the_caller_alone(weights):
+    continuous = np.random.default_rng(0).standard_normal((50, 3))
+    before = weights.get_params(deep=False)
+    resolved = weights.resolve(continuous)
+    assert isinstance(resolved, WeightDistribution)
+    assert weights.get_params(deep=False) == before
+    if not isinstance(weights, KurtosisMatchedWeights) or not isinstance(weights.kurtosis, str):
+        assert resolved is weights
+
+
+@pytest.mark.parametrize("n_samples", [-1, 2.5, "3", True])
+def test_draw_needs_a_count(n_samples):
+    for weights in (Uniform(), CircleWeights(), KurtosisMatchedWeights(kurtosis=4.0)):
+        with pytest.raises(ValueError, match="'n_samples' parameter must be a non-negative integer"):
+            weights.draw(n_samples)
+
+
+@pytest.mark.parametrize("weights", [CircleWeights(), KurtosisMatchedWeights(kurtosis=4.0)], ids=repr)
+def test_multi_parent_laws_take_no_cut_point(weights):
+    for method in (lambda: weights.draw(3, cut_point=0.5), lambda: weights.contamination(ClippedWeight())):
+        with pytest.raises(ValueError, match=r"picks the kept parent itself.*pass None"):
+            method()
+    with pytest.raises(ValueError, match="'cut_point' parameter of"):
+        type(weights)(cut_point=0.5).contamination()
+    for name in ("rvs", "mean", "second_moment", "to_scipy"):
+        with pytest.raises(TypeError, match="has no single weight W: use draw"):
+            getattr(weights, name)(3) if name == "rvs" else getattr(weights, name)()
+
+
+# --------------------------------------------------------------------------
+# CircleWeights
+# --------------------------------------------------------------------------
+
+
+def test_circle_delta_beyond_its_reach_names_it():
+    with pytest.raises(ValueError, match=r"must be in \[0, 0\.1153\].*got delta=0\.2"):
+        CircleWeights(delta=0.2).contamination()
+    with pytest.raises(ValueError, match="'delta' parameter of CircleWeights must be a float in the range"):
+        CircleWeights(delta=-0.1).contamination()
+    with pytest.raises(ValueError, match="'delta' parameter of CircleWeights must be a float"):
+        CircleWeights(delta=np.nan).contamination()
+    with pytest.raises(ValueError, match="must be in"):
+        check_weights(CircleWeights(delta=0.5))
+
+
+@pytest.mark.parametrize("delta", [1e-9, 1e-6, 0.01, 0.05, 0.1, 0.115])
+def test_circle_solves_delta_exactly_and_kappa_falls_with_delta(delta):
+    weights = CircleWeights(delta=delta)
+    assert weights.contamination() == pytest.approx(delta, rel=1e-11)
+    assert weights.kappa_ > CircleWeights(delta=delta * 1.001).kappa_
+    if delta < 1e-3:  # u ≈ 1/(27κ) for a concentrated angle
+        assert weights.kappa_ == pytest.approx(1 / (27 * delta), rel=2 * delta * 27)
+    assert weights.variance_factor() == 1.0
+
+
+def test_circle_delta_zero_and_delta_max():
+    assert CircleWeights(delta=0.0).kappa_ == np.inf
+    assert CircleWeights(delta=0.0).contamination() == 0.0
+    assert CircleWeights(delta=CircleWeights.max_delta()).kappa_ == 0.0
+
+
+# --------------------------------------------------------------------------
+# KurtosisMatchedWeights
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", [3.0, 3.5, 4.5, 6.0, 30.0, 1e4])
+def test_kurtosis_matched_fixed_point_is_the_target(target):
+    weights = KurtosisMatchedWeights(delta=0.05, kurtosis=target)
+    a, b = weights.fourth_moment_factors()
+    assert b / (1 - a) == pytest.approx(target, rel=1e-10)
+    assert weights.variance_factor() == pytest.approx(1.0, abs=1e-14)
+    assert weights.contamination() == pytest.approx(0.05, abs=1e-14)
+    circle_c = CircleWeights(delta=0.05).third_moment_factor()
+    assert circle_c - 1e-12 <= weights.third_moment_factor() < 1.0  # skewness shrinks, less than the circle's
+    assert weights.kurtosis_after(target, rounds=50) == pytest.approx(target, rel=1e-9)
+
+
+def test_kurtosis_matched_mixing_probability():
+    probabilities = [KurtosisMatchedWeights(kurtosis=k).pair_probability_ for k in (3.0, 4.0, 6.0, 30.0, 1e8)]
+    assert probabilities[0] == 0.0
+    assert np.all(np.diff(probabilities) > 0)
+    # As the target grows, π tends to r/(r + 2q): the mixture's a tends to 1.
+    q = (EpBeta().fourth_moment_factors()[0] - 1) / 2
+    r = 1 - CircleWeights().fourth_moment_factors()[0]
+    assert probabilities[-1] == pytest.approx(r / (r + 2 * q), rel=1e-6)
+
+
+def test_kurtosis_matched_draw_mixes_epbeta_and_circle_rows():
+    weights = KurtosisMatchedWeights(delta=0.05, kurtosis=6.0)
+    w, kept = weights.draw(200_000, random_state=5)
+    is_pair = w[:, 2] == 0.0
+    share = is_pair.mean()
+    probability = weights.pair_probability_
+    assert abs(share - probability) < 5 * np.sqrt(probability * (1 - probability) / len(w))
+    np.testing.assert_allclose((w[~is_pair] ** 2).sum(axis=1), 1.0, atol=1e-14)
+    np.testing.assert_array_equal(kept, w.argmax(axis=1))  # threshold 0.5 is the larger weight, too
+    assert w[is_pair].min() < 0.0 and w[is_pair].max() > 1.0  # EpBeta rows leave [0, 1]
+
+
+def test_kurtosis_matched_resolve():
+    rng = np.random.default_rng(1)
+    continuous = np.column_stack([rng.laplace(size=4000), rng.standard_normal(4000), rng.laplace(size=4000)])
+    continuous[::7, 0] = np.nan
+    weights = KurtosisMatchedWeights(delta=0.03)
+    resolved = weights.resolve(continuous)
+    assert weights.kurtosis == "median"  # the caller's object is untouched
+    assert resolved is not weights and isinstance(resolved.kurtosis, float)
+    kurtoses = [stats.kurtosis(c[~np.isnan(c)], fisher=False) for c in continuous.T]
+    assert resolved.kurtosis == pytest.approx(np.median(kurtoses), rel=1e-12)
+    assert resolved.get_params()["delta"] == 0.03
+    assert resolved.resolve(continuous) is resolved
+    # Constant or empty columns do not count; no usable column resolves to 3.
+    with_constant = np.column_stack([continuous, np.ones(4000), np.full(4000, np.nan)])
+    assert weights.resolve(with_constant).kurtosis == pytest.approx(resolved.kurtosis, rel=1e-12)
+    assert weights.resolve(np.ones((10, 2))).kurtosis == 3.0
+    assert weights.resolve(np.empty((10, 0))).kurtosis == 3.0
+    with pytest.raises(ValueError, match="must be a 2-D array"):
+        weights.resolve(np.ones(10))
+
+
+def test_kurtosis_matched_platykurtic_median_is_raised_to_three_with_a_warning():
+    flat = np.random.default_rng(2).uniform(size=(1000, 3))
+    with pytest.warns(UserWarning, match=r"median kurtosis of the continuous columns is 1\.\d+, below 3"):
+        resolved = KurtosisMatchedWeights().resolve(flat)
+    assert resolved.kurtosis == 3.0
+    assert resolved.pair_probability_ == 0.0
+
+
+def test_kurtosis_matched_errors():
+    with pytest.raises(ValueError, match=r"must be at least 3.*got 2\.5.*cannot be held"):
+        KurtosisMatchedWeights(kurtosis=2.5).contamination()
+    with pytest.raises(ValueError, match="must be at least 3"):
+        check_weights(KurtosisMatchedWeights(kurtosis=1.8))
+    with pytest.raises(ValueError, match=r"has no target yet.*resolve\(continuous\)"):
+        KurtosisMatchedWeights().draw(5)
+    with pytest.raises(ValueError, match=r"'kurtosis' parameter of KurtosisMatchedWeights must be"):
+        KurtosisMatchedWeights(kurtosis="mean").contamination()
+    with pytest.raises(
+        ValueError, match=r"EpBeta component: The 'delta' parameter of EpBeta must be in \[0, 0\.0617\]"
+    ):
+        KurtosisMatchedWeights(delta=0.08, kurtosis=4.0).contamination()
+    with pytest.raises(ValueError, match=r"at most 0\.1153, the reach of its CircleWeights"):
+        KurtosisMatchedWeights(delta=0.12, epsilon=1.0, kurtosis=4.0).contamination()
+    assert isinstance(check_weights(KurtosisMatchedWeights()), KurtosisMatchedWeights)  # "median" is fine
+
+
+# --------------------------------------------------------------------------
+# Every law is a parameter object
+# --------------------------------------------------------------------------
+
+NEW_LAWS = [CircleWeights(delta=0.02), KurtosisMatchedWeights(delta=0.02, kurtosis=5.0, epsilon="auto")]
+
+
+def protocol_summary(weights):
+    w, kept = weights.draw(5, random_state=3)
+    return (*weights.power_sums(), weights.contamination(), *w.ravel(), *kept)
+
+
+@pytest.mark.parametrize("weights", NEW_LAWS, ids=repr)
+@pytest.mark.parametrize("copy", [clone, lambda w: pickle.loads(pickle.dumps(w))], ids=["clone", "pickle"])
+def test_new_laws_clone_and_pickle(weights, copy):
+    copied = copy(weights)
+    assert copied is not weights and repr(copied) == repr(weights)
+    assert protocol_summary(copied) == pytest.approx(protocol_summary(weights), abs=1e-15)
+
+
+@pytest.mark.parametrize("weights", NEW_LAWS, ids=repr)
+def test_new_laws_get_and_set_params_and_grid_search_reaches_delta(weights):
+    params = weights.get_params(deep=False)
+    assert type(weights)(**params).get_params(deep=False) == params
+    estimator = StructurePreservingMixup(weights=clone(weights))
+    estimator.set_params(weights__delta=0.04)
+    assert estimator.get_params()["weights__delta"] == 0.04
+    assert estimator.weights.contamination() == pytest.approx(0.04, abs=1e-12)
+
+
+def test_readable_reprs_of_the_new_laws():
+    assert repr(CircleWeights()) == "CircleWeights()"
+    assert repr(KurtosisMatchedWeights(kurtosis=4.0)) == "KurtosisMatchedWeights(kurtosis=4.0)"

@@ -1,10 +1,10 @@
-"""Weight distributions: the law of the mixing weight W of a synthetic row.
+"""The Beta family of two-parent weight laws: Beta, Uniform and the expanded Beta (EpBeta).
 
-Every distribution is a small parameter object (``get_params`` /
-``set_params`` / ``clone`` / pickle) that wraps a frozen ``scipy.stats``
-distribution and adds what scipy lacks: the exact partial moments that the
-variance factor ``f = 1 - 2(E[W] - E[W²])`` and the contamination ``u`` of a
-cut-point policy are made of.  No moment is ever estimated by Monte Carlo.
+All are ``W = loc + scale·B`` with ``B ~ Beta(α, β)``, so every partial moment
+``E[W^k 1{lower <= W < upper}]`` has a closed form in regularised incomplete
+beta functions (:func:`~skmixup._solver.scaled_beta_partial_moment`): the
+variance factor, the contamination of a cut point and the third- and
+fourth-moment factors are all exact.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from math import ceil
 from numbers import Real
 
 import numpy as np
-from scipy import integrate, stats
-from sklearn.utils import check_random_state
+from scipy import stats
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._params import ParameterObject
-from ._solver import (
+from .._solver import (
     _LARGEST_EPSILON,
+    _SMALLEST_EPSILON,
     AUTO_EPSILON_REACH,
     EpBetaSolution,
     delta_max,
@@ -27,88 +26,8 @@ from ._solver import (
     scaled_beta_partial_moment,
     solve_epbeta,
 )
-from .cut_points import CutPointPolicy, check_cut_point
-
-__all__ = ["Beta", "EpBeta", "ScipyWeights", "Uniform", "WeightDistribution", "check_weights"]
-
-
-class WeightDistribution(ParameterObject):
-    """Base class of the mixing-weight distributions.
-
-    A subclass implements :meth:`to_scipy` (the frozen scipy distribution of
-    W) and, when it can do better than numerical quadrature,
-    :meth:`partial_moment`.  Everything else derives from those two.
-    """
-
-    def to_scipy(self):
-        """The distribution of W as a frozen ``scipy.stats`` distribution."""
-        raise NotImplementedError
-
-    def rvs(self, size, random_state=None) -> np.ndarray:
-        """Draw mixing weights.
-
-        Parameters
-        ----------
-        size : int or tuple of int
-            Shape of the returned array.
-        random_state : int, RandomState instance or None, default=None
-            Controls the draw; see :term:`Glossary <random_state>`.
-
-        Returns
-        -------
-        ndarray of float
-        """
-        return np.asarray(
-            self.to_scipy().rvs(size=size, random_state=check_random_state(random_state)), dtype=float
-        )
-
-    def partial_moment(self, order: int, lower: float = -np.inf, upper: float = np.inf) -> float:
-        """Exact ``E[W^order · 1{lower <= W < upper}]``.
-
-        The base implementation takes the mass from the CDF and integrates
-        ``w^order·pdf(w)`` with ``scipy.integrate.quad``, which copes with
-        densities singular at the ends of the support (``expect`` does not:
-        it splits the range at quantiles and loses the singular ends).
-        """
-        distribution = self.to_scipy()
-        support_lower, support_upper = distribution.support()
-        lower, upper = max(lower, support_lower), min(upper, support_upper)
-        if lower >= upper:
-            return 0.0
-        if order == 0:
-            return float(distribution.cdf(upper) - distribution.cdf(lower))
-        value, _ = integrate.quad(lambda w: w**order * distribution.pdf(w), lower, upper, limit=200)
-        return float(value)
-
-    def mean(self) -> float:
-        """``E[W]``."""
-        return float(self.partial_moment(1))
-
-    def second_moment(self) -> float:
-        """``E[W²]``."""
-        return float(self.partial_moment(2))
-
-    def variance_factor(self) -> float:
-        """``f = 1 - 2(E[W] - E[W²])``: mixing multiplies every (co)variance by f."""
-        return 1.0 - 2.0 * (self.mean() - self.second_moment())
-
-    def contamination(self, cut_point: float | CutPointPolicy = 0.5) -> float:
-        """Exact contamination ``u`` of a cut-point policy under this law.
-
-        ``u = E[(1 - W)·1{keep i} + W·1{keep j}]`` is the weight that the row
-        whose category was *not* kept has in the continuous columns; the
-        conditional means move by ``u·(μ - μ_l)`` (:ref:`theory-conditional`).
-
-        Parameters
-        ----------
-        cut_point : float or CutPointPolicy, default=0.5
-            A threshold τ or a policy such as :class:`~skmixup.cut_points.ClippedWeight`.
-
-        Returns
-        -------
-        float
-        """
-        return check_cut_point(cut_point).contamination(self)
+from ..cut_points import CutPointPolicy, check_cut_point
+from ._base import WeightDistribution
 
 
 class _ScaledBeta(WeightDistribution):
@@ -198,10 +117,16 @@ class EpBeta(_ScaledBeta):
         How far the support reaches below 0 (ε0) and above 1 (ε1).  A float
         sets both.  ``"auto"`` takes the smallest symmetric ε whose reach
         ``δmax(ε)`` puts δ at 80 % of it (the paper's pairing δ = 0.05,
-        ε = 0.3 sits at 81 %).
+        ε = 0.3 sits at 81 %).  An ε below 1e-12 is taken as 0.
     cut_point : float or CutPointPolicy, default=0.5
         The policy whose contamination is solved to equal δ; use the same
-        policy when mixing categories.
+        policy when mixing categories.  With a threshold τ < 1 (or
+        :class:`~skmixup.ClippedWeight`) and ε1 > 0, W concentrates near 1
+        (SPEC's branch); otherwise (τ >= 1, or ε1 = 0) the mirror branch is
+        used, where W concentrates near 0 and the second parent is kept:
+        mixing ``(W, i, j)`` is mixing ``(1 - W, j, i)``.  A combination
+        with neither branch (τ >= 1 with ε0 = 0, say) is refused with an
+        error naming the cut point.
 
     Attributes
     ----------
@@ -247,7 +172,10 @@ class EpBeta(_ScaledBeta):
                 f"The 'epsilon' parameter of EpBeta must be finite and >= 0 (how far W may reach "
                 f"below 0 and above 1). Got {epsilon!r} instead."
             )
-        return float(pair[0]), float(pair[1])
+        # Below 1e-12 the room an ε gives is below what the closed forms resolve
+        # (the reach it opens is ~ε, and for ε ~ 1e-15 and less the curve's
+        # shape parameters ~ε/x break the incomplete beta): it is exactly 0.
+        return tuple(float(e) if e >= _SMALLEST_EPSILON else 0.0 for e in pair)
 
     @classmethod
     def max_delta(cls, epsilon=0.3, cut_point: float | CutPointPolicy = 0.5) -> float:
@@ -260,7 +188,7 @@ class EpBeta(_ScaledBeta):
         [0.031, 0.062, 0.076, 0.09]
         """
         epsilon0, epsilon1 = cls._check_epsilon(epsilon)
-        return delta_max(epsilon0, epsilon1, check_cut_point(cut_point)._cache_key()[1])[0]
+        return delta_max(epsilon0, epsilon1, check_cut_point(cut_point).pieces()).delta
 
     @classmethod
     def epsilon_for(cls, delta: float, cut_point: float | CutPointPolicy = 0.5, reach: float = 1.0) -> float:
@@ -278,7 +206,7 @@ class EpBeta(_ScaledBeta):
         pieces = check_cut_point(cut_point).pieces()
         epsilon = epsilon_reaching(float(delta), pieces, float(reach))
         if epsilon is None:
-            largest = delta_max(_LARGEST_EPSILON, _LARGEST_EPSILON, pieces)[0]
+            largest = delta_max(_LARGEST_EPSILON, _LARGEST_EPSILON, pieces).delta
             if reach < 1.0 and delta <= largest:
                 raise ValueError(
                     f"No epsilon puts delta={delta} at {reach:.0%} of its reach with cut point "
@@ -304,8 +232,26 @@ class EpBeta(_ScaledBeta):
             epsilon0, epsilon1 = self._check_epsilon(self.epsilon)
         if delta == 0.0:
             return None
-        reach = delta_max(epsilon0, epsilon1, pieces)[0]
-        if delta > reach:
+        reach = delta_max(epsilon0, epsilon1, pieces)
+        if reach.delta == 0.0:
+            symmetric = delta_max(0.3, 0.3, pieces).delta
+            advice = (
+                f"epsilon=0.3 reaches delta up to {symmetric:.4f} with this cut point"
+                if symmetric > 0.0
+                else "choose another cut point, such as 0.5"
+            )
+            raise ValueError(
+                f"EpBeta cannot keep the variance and reach any delta > 0 with cut point {policy!r} "
+                f"and epsilon=({epsilon0}, {epsilon1}): {reach.reason}. Use delta=0 or {advice}."
+            )
+        if delta < reach.smallest:
+            raise ValueError(
+                f"The 'delta' parameter of EpBeta is {delta}, below the smallest contamination "
+                f"{reach.smallest:.3g} that can be resolved in double precision for "
+                f"epsilon=({epsilon0}, {epsilon1}) and cut point {policy!r}; use delta=0 (W = 1: "
+                f"copies of real rows) or a delta of at least {reach.smallest:.3g}."
+            )
+        if delta > reach.delta:
             hint = epsilon_reaching(delta, pieces, 1.0)
             auto_reaches = epsilon_reaching(delta, pieces, AUTO_EPSILON_REACH) is not None
             advice = (
@@ -315,11 +261,14 @@ class EpBeta(_ScaledBeta):
                 else "no epsilon reaches it; choose a smaller delta"
             )
             raise ValueError(
-                f"The 'delta' parameter of EpBeta must be in [0, {reach:.4f}] for "
+                f"The 'delta' parameter of EpBeta must be in [0, {reach.delta:.4f}] for "
                 f"epsilon=({epsilon0}, {epsilon1}) and cut point {policy!r}; got delta={delta}. "
                 f"{advice}."
             )
         return solve_epbeta(delta, epsilon0, epsilon1, pieces)
+
+    def _own_cut_point(self) -> CutPointPolicy:
+        return check_cut_point(self.cut_point)
 
     def _shape(self):
         solution = self._solve()
@@ -364,70 +313,3 @@ class EpBeta(_ScaledBeta):
 def _round_up(epsilon: float) -> str:
     """ε rounded *up* to 3 decimals, so that the suggested value does reach δ."""
     return f"{ceil(epsilon * 1000 - 1e-9) / 1000:.3f}"
-
-
-class ScipyWeights(WeightDistribution):
-    """Any frozen continuous ``scipy.stats`` distribution as mixing weights.
-
-    Moments come from scipy; partial moments (for the contamination) from
-    numerical quadrature.
-
-    Parameters
-    ----------
-    distribution : frozen scipy.stats continuous distribution
-        For example ``scipy.stats.truncnorm(-2, 2, loc=0.9, scale=0.1)``.
-
-    Examples
-    --------
-    >>> from scipy import stats
-    >>> from skmixup.weights import ScipyWeights
-    >>> round(ScipyWeights(stats.uniform(0, 1)).variance_factor(), 4)
-    0.6667
-    """
-
-    _parameter_constraints: dict = {"distribution": [object]}
-
-    def __init__(self, distribution=None):
-        self.distribution = distribution
-
-    def _validate(self) -> None:
-        dist = self.distribution
-        is_frozen_continuous = isinstance(getattr(dist, "dist", None), stats.rv_continuous)
-        if not is_frozen_continuous:
-            raise TypeError(
-                "The 'distribution' parameter of ScipyWeights must be a frozen continuous "
-                f"scipy.stats distribution such as scipy.stats.beta(2, 2). Got {dist!r} instead."
-            )
-        mean, variance = dist.stats(moments="mv")
-        if not (np.isfinite(mean) and np.isfinite(variance)):
-            raise ValueError(
-                f"The 'distribution' parameter of ScipyWeights must have a finite mean and "
-                f"variance; {dist.dist.name} has mean {mean} and variance {variance}."
-            )
-
-    def to_scipy(self):
-        self._validate()
-        return self.distribution
-
-    def mean(self) -> float:
-        return float(self.to_scipy().mean())
-
-    def second_moment(self) -> float:
-        return float(self.to_scipy().moment(2))
-
-
-def check_weights(weights, parameter: str = "weights") -> WeightDistribution:
-    """Turn None, a weight distribution or a frozen scipy law into a validated one."""
-    if weights is None:
-        weights = EpBeta()
-    elif not isinstance(weights, WeightDistribution):
-        if isinstance(getattr(weights, "dist", None), stats.rv_continuous):
-            weights = ScipyWeights(weights)
-        else:
-            raise TypeError(
-                f"The '{parameter}' parameter must be a WeightDistribution (Uniform(), Beta(a, b), "
-                f"EpBeta(delta=...)), a frozen continuous scipy.stats distribution or None. "
-                f"Got {weights!r} of type {type(weights).__name__} instead."
-            )
-    weights.mean()  # validates, and solves EpBeta
-    return weights
