@@ -86,9 +86,12 @@ class StructurePreservingMixup(BaseOverSampler):
     weights : WeightDistribution, frozen scipy distribution or None, default=None
         Law of the mixing weight: :class:`~skmixup.EpBeta` (None means
         ``EpBeta(delta=0.05, epsilon=0.3)``), :class:`~skmixup.Uniform`,
-        :class:`~skmixup.Beta` or any frozen continuous ``scipy.stats``
-        distribution.  ``GridSearchCV`` reaches its parameters as
-        ``weights__delta``.
+        :class:`~skmixup.Beta`, any frozen continuous ``scipy.stats``
+        distribution, or a three-parent law: :class:`~skmixup.CircleWeights`
+        (every row's variance kept, kurtosis pulled towards 3) or
+        :class:`~skmixup.KurtosisMatchedWeights` (a mixture of the two that
+        holds the table's kurtosis over rounds of resynthesis).
+        ``GridSearchCV`` reaches its parameters as ``weights__delta``.
 
     cut_point : float, CutPointPolicy or None, default=None
         How a synthetic row's categories are chosen: a threshold τ (keep
@@ -182,8 +185,10 @@ class StructurePreservingMixup(BaseOverSampler):
     weights_ : WeightDistribution
         The validated weight distribution in use.
 
-    cut_point_ : CutPointPolicy
-        The cut-point policy in use.
+    cut_point_ : CutPointPolicy or None
+        The cut-point policy in use (None for multi-parent weights such as
+        :class:`~skmixup.CircleWeights`, whose rows keep the parent of the
+        largest weight).
 
     column_kinds_ : dict
         Kind of each column, ``{{column: "continuous" | "categorical" |
@@ -410,7 +415,21 @@ class StructurePreservingMixup(BaseOverSampler):
             )
         return X
 
-    def _resolve_cut_point(self) -> CutPointPolicy:
+    def _resolve_cut_point(self) -> CutPointPolicy | None:
+        if getattr(self.weights_, "n_parents", 2) > 2:
+            # A multi-parent row keeps the parent of the largest weight: no cut point applies.
+            if self.cut_point is not None:
+                raise ValueError(
+                    f"The 'cut_point' parameter must be None with {type(self.weights_).__name__} "
+                    f"weights, whose rows keep the parent of the largest weight; got {self.cut_point!r}."
+                )
+            if not self.shared_weights:
+                raise ValueError(
+                    f"shared_weights=False draws one two-parent weight per column; "
+                    f"{type(self.weights_).__name__} mixes three parents with one weight vector per row. "
+                    "Use shared_weights=True."
+                )
+            return None
         own = getattr(self.weights_, "cut_point", None) if isinstance(self.weights_, EpBeta) else None
         if self.cut_point is None:
             return check_cut_point(own if own is not None else Threshold(0.5))
@@ -557,6 +576,7 @@ class StructurePreservingMixup(BaseOverSampler):
             return mixed, codes, parents
         parents = draw(n_samples, sample_groups)
         weights, kept = self._draw_weights(n_samples, random_state)
+        _absent_parents_are_kept(parents, weights, kept)
         finder = self._copies()
         watch = None
         if finder is not None and finder.watched_column is not None:
@@ -577,6 +597,7 @@ class StructurePreservingMixup(BaseOverSampler):
                     ]
                 new_parents = draw(found.size, strata)
                 new_weights, new_kept = self._draw_weights(found.size, random_state)
+                _absent_parents_are_kept(new_parents, new_weights, new_kept)
                 new_watch = None if watch is None else (watch[0], np.empty(found.size, dtype=bool))
                 new_mixed, new_codes = self._mix_rows(
                     continuous, categorical, new_parents, new_weights, new_kept, None, new_watch
@@ -955,6 +976,18 @@ class StructurePreservingMixup(BaseOverSampler):
         tags.input_tags.categorical = True
         tags.input_tags.sparse = False
         return tags
+
+
+def _absent_parents_are_kept(parents: np.ndarray, weights: np.ndarray, kept: np.ndarray) -> None:
+    """A parent of weight zero (a two-parent row among three-parent ones) made the kept parent.
+
+    It adds nothing to the mix, but its missing values would reach the row;
+    as the kept parent it brings only the missingness the row has anyway.
+    """
+    absent = weights == 0.0
+    if absent.any():
+        keeper = np.take_along_axis(parents, kept[:, None], axis=1)
+        np.copyto(parents, np.broadcast_to(keeper, parents.shape), where=absent)
 
 
 def _numpy_labels(y):
