@@ -11,11 +11,12 @@ Which rows need a look:
   a real one);
 - a table with a full-precision continuous column (no value grid, not
   discrete) ``c``: a mixed row can only equal a real row ``r`` if its value
-  in ``c`` equals ``r``'s.  Mixing distinct parents with distinct values in
-  ``c`` gives a new double, equal to one of the ``n`` real values with
-  probability about ``n · 2**-52`` (under 1e-9 for a million rows), which is
-  not looked for; the rows whose parents all share their value in ``c``
-  are checked;
+  in ``c`` equals ``r``'s.  The rows whose value in ``c`` is one of their
+  parents' (the parents share it, or a weight so close to one that the mix
+  rounds onto a parent) or is missing are checked; any other mixed value is
+  a new double, equal to one of the ``n`` real values with probability
+  about ``n · 2**-52`` (under 1e-9 for a million rows), which is not looked
+  for;
 - any other table (only grid, discrete and categorical columns): every row
   is checked.
 """

@@ -170,8 +170,8 @@ def mix(
         can overflow to inf - inf = NaN (None checks: beyond 1/16 of the
         float64 range).  An overflow to inf is caught whatever this says.
     watch : (int, ndarray of shape (m,) of bool), default=None
-        A continuous column and an array to fill with whether every parent
-        of the row has the same value in that column.
+        A continuous column and an array to fill with whether the row's
+        value in that column is one of its parents' values (or missing).
     n_jobs : int, default=1
         Threads mixing blocks of rows.
 
@@ -277,14 +277,13 @@ def _mix_continuous_block(
     # np.take gathers rows about twice as fast as fancy indexing; see mix() for mode="clip".
     np.take(continuous, parents[:, 0], axis=0, out=out, mode="clip")
     if watch is not None:
-        column, same = watch
-        first_values = out[:, column].copy()
-        same[:] = True
+        column = watch[0]
+        parent_values = [out[:, column].copy()]
     out *= weights[:, :1]
     for j in range(1, parents.shape[1]):
         np.take(continuous, parents[:, j], axis=0, out=other, mode="clip")
         if watch is not None:
-            same &= other[:, column] == first_values
+            parent_values.append(other[:, column].copy())
         other *= weights[:, j : j + 1]
         out += other
     overflowed = overflow_test(out)
@@ -297,6 +296,14 @@ def _mix_continuous_block(
             np.copyto(out, kept_values, where=np.isnan(out))
         if discrete is not None:
             out[:, discrete] = kept_values[:, discrete]
+    if watch is not None:
+        # The rows that may copy a real row: their value in the watched column is a
+        # parent's (the parents share it, or a weight rounds to one), or missing.
+        mixed = out[:, column]
+        matches = np.isnan(mixed)
+        for values in parent_values:
+            matches |= mixed == values
+        watch[1][:] = matches
 
 
 def _rescaled(continuous, parents, weights, rows, out):

@@ -6,7 +6,34 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import validate_parameter_constraints
+
+
+def check_random_source(random_state):
+    """A ``numpy.random.Generator`` as it is, anything else through ``check_random_state``.
+
+    The estimator draws with a Generator seeded from its ``random_state``
+    (several times faster than ``RandomState`` for the same laws); users pass
+    seeds and ``RandomState`` instances as everywhere in scikit-learn.
+    """
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    return check_random_state(random_state)
+
+
+def uniform(random_state, size) -> np.ndarray:
+    """Uniform draws in [0, 1) from a Generator or a RandomState."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state.random(size)
+    return random_state.random_sample(size)
+
+
+def integers(random_state, high: int, size) -> np.ndarray:
+    """Uniform integers in [0, high) from a Generator or a RandomState."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state.integers(0, high, size=size)
+    return random_state.randint(high, size=size)
 
 
 class ParameterObject(BaseEstimator):

@@ -19,10 +19,9 @@ from numbers import Real
 from typing import NamedTuple
 
 import numpy as np
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
-from ._params import ParameterObject
+from ._params import ParameterObject, check_random_source, uniform
 
 __all__ = ["ClippedWeight", "CutPointPolicy", "Threshold", "check_cut_point"]
 
@@ -90,8 +89,8 @@ class CutPointPolicy(ParameterObject):
         probability = self.keep_probability(weights)
         if np.all((probability == 0.0) | (probability == 1.0)):
             return probability == 1.0
-        uniform = check_random_state(random_state).random_sample(probability.shape)
-        return uniform < probability
+        draws = uniform(check_random_source(random_state), probability.shape)
+        return draws < probability
 
     def contamination(self, weights) -> float:
         """Exact contamination ``u`` of this policy under a weight distribution.

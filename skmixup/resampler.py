@@ -28,8 +28,14 @@ from .weights import EpBeta, WeightDistribution, check_weights
 
 __all__ = ["StructurePreservingMixup"]
 
-# Copies of real rows are drawn again at most this many times before a warning says so.
-_COPY_REDRAWS = 20
+# Copies of real rows are drawn again at most this many times before a warning says so: the
+# first times their weights only, then their other parents too (the kept parent stays), last
+# every parent.
+_COPY_REDRAWS = 32
+_WEIGHT_REDRAWS = 8
+_PARENT_REDRAWS = 16
+_CONDITIONAL_ROUNDS = 64  # rejection rounds of a weight drawn given its kept parent
+_BIAS_WARNING = 0.01  # the share of rows given another kept parent above which a warning says so
 _RANDOM_STATE_DOC = """random_state : int, RandomState instance, default=None
         Control the randomization of the algorithm.
 
@@ -556,8 +562,8 @@ class StructurePreservingMixup(BaseOverSampler):
             categorical = np.hstack([categorical, extra_categorical])
         n_rows = len(continuous) if rows is None else len(rows)
         n_parents = getattr(self.weights_, "n_parents", 2)
-        # Parents come from a numpy Generator (several times faster than RandomState's
-        # integers) seeded from random_state, so the output stays reproducible.
+        # Parents and weights come from a numpy Generator (faster than RandomState for the
+        # same laws) seeded from random_state, so the output stays reproducible.
         generator = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max, size=4))
 
         def draw(n, strata):
@@ -568,14 +574,14 @@ class StructurePreservingMixup(BaseOverSampler):
 
         if not self.shared_weights:
             mixed, codes, parents = self._mix_per_column(
-                continuous, categorical, draw(n_samples, sample_groups), random_state
+                continuous, categorical, draw(n_samples, sample_groups), generator
             )
             if out is not None:
                 out[:] = mixed
                 mixed = out
             return mixed, codes, parents
         parents = draw(n_samples, sample_groups)
-        weights, kept = self._draw_weights(n_samples, random_state)
+        weights, kept = self._draw_weights(n_samples, generator)
         _absent_parents_are_kept(parents, weights, kept)
         finder = self._copies()
         watch = None
@@ -583,41 +589,103 @@ class StructurePreservingMixup(BaseOverSampler):
             watch = (finder.watched_column, np.empty(n_samples, dtype=bool))
         mixed, codes = self._mix_rows(continuous, categorical, parents, weights, kept, out, watch)
         if finder is not None:
-            designed = self._copies_by_design(weights, kept)
-            candidates = self._copy_candidates(weights, watch, designed)
-            for _ in range(_COPY_REDRAWS):
-                found = finder.copies(mixed[:, : self._continuous.shape[1]], codes, candidates)
-                if found.size == 0:
-                    break
-                # Redraw those rows from the same strata and mix them again.
-                strata = None if sample_groups is None else sample_groups[found]
-                if strata is None and groups is not None:
-                    strata = groups[
-                        parents[found, 0] if rows is None else _positions(rows, parents[found, 0])
-                    ]
-                new_parents = draw(found.size, strata)
-                new_weights, new_kept = self._draw_weights(found.size, random_state)
-                _absent_parents_are_kept(new_parents, new_weights, new_kept)
-                new_watch = None if watch is None else (watch[0], np.empty(found.size, dtype=bool))
-                new_mixed, new_codes = self._mix_rows(
-                    continuous, categorical, new_parents, new_weights, new_kept, None, new_watch
-                )
-                mixed[found], codes[found] = new_mixed, new_codes
-                parents[found], weights[found], kept[found] = new_parents, new_weights, new_kept
-                candidates = np.zeros(n_samples, dtype=bool)
-                redesigned = self._copies_by_design(new_weights, new_kept)
-                candidates[found] = self._copy_candidates(new_weights, new_watch, redesigned)
-            else:
-                left = finder.copies(mixed[:, : self._continuous.shape[1]], codes, candidates).size
-                if left:
-                    warnings.warn(
-                        f"{left} synthetic row(s) still equal a real row after {_COPY_REDRAWS} redraws: "
-                        "the table has too few distinct rows for mixing to leave them all. They are "
-                        "kept; drop them, or pass value_grids=False.",
-                        UserWarning,
-                        stacklevel=3,
-                    )
+            self._redraw_copies(
+                finder, continuous, categorical, mixed, codes, parents, weights, kept, watch, generator, draw,
+                strata_of=lambda found: self._strata(found, parents, rows, groups, sample_groups),
+            )  # fmt: skip
         return mixed, codes, parents
+
+    @staticmethod
+    def _strata(found, parents, rows, groups, sample_groups):
+        """The strata of the rows ``found``, to draw their parents again from the same ones."""
+        if sample_groups is not None:
+            return sample_groups[found]
+        if groups is None:
+            return None
+        first = parents[found, 0]
+        return groups[first if rows is None else _positions(rows, first)]
+
+    def _redraw_copies(
+        self, finder, continuous, categorical, mixed, codes, parents, weights, kept, watch, generator, draw,
+        strata_of,
+    ):  # fmt: skip
+        """Draw again the rows equal to a real row, in place, until none is (or give up and warn).
+
+        First the weights only, from the law conditioned on keeping the same
+        parent, then the other parents too: the row keeps its kept parent, so
+        its categories and missing values, and the shares and missing rates
+        are untouched.  The rows still copies after that cannot differ from
+        every real row with that kept parent (its mixed values are all
+        missing, or the few values they can take are all real rows): they get
+        another kept parent, which lowers the share of such rows; a warning
+        says when more than 1 % of the rows needed that.
+        """
+        n_table = self._continuous.shape[1]
+        candidates = self._copy_candidates(watch, self._copies_by_design(weights, kept))
+        moved = np.zeros(len(mixed), dtype=bool)
+        for attempt in range(_COPY_REDRAWS + 1):
+            found = finder.copies(mixed[:, :n_table], codes, candidates)
+            if found.size == 0 or attempt == _COPY_REDRAWS:
+                break
+            if attempt < _PARENT_REDRAWS:
+                new_parents = parents[found]
+                if attempt >= _WEIGHT_REDRAWS:
+                    new_parents = _keeping_parent(
+                        draw(found.size, strata_of(found)), new_parents, kept[found]
+                    )
+                new_weights, new_kept = self._weights_keeping(kept[found], weights[found], generator)
+            else:
+                moved[found] = True
+                new_parents = draw(found.size, strata_of(found))
+                new_weights, new_kept = self._draw_weights(found.size, generator)
+            _absent_parents_are_kept(new_parents, new_weights, new_kept)
+            new_watch = None if watch is None else (watch[0], np.empty(found.size, dtype=bool))
+            new_mixed, new_codes = self._mix_rows(
+                continuous, categorical, new_parents, new_weights, new_kept, None, new_watch
+            )
+            mixed[found], codes[found] = new_mixed, new_codes
+            parents[found], weights[found], kept[found] = new_parents, new_weights, new_kept
+            candidates = np.zeros(len(mixed), dtype=bool)
+            candidates[found] = self._copy_candidates(
+                new_watch, self._copies_by_design(new_weights, new_kept)
+            )
+        share = float(moved.mean()) if len(mixed) else 0.0
+        if share > _BIAS_WARNING:
+            warnings.warn(
+                f"{share:.1%} of the synthetic rows needed another kept parent to differ from every real "
+                "row (their mixed values were all missing, or every value they could take was a real "
+                "row's): the shares of missing values and categories of such rows may be off by up to "
+                f"{share:.1%}. Pass redraw_copies=False to keep them exactly, at the price of copies "
+                "of real rows.",
+                UserWarning,
+                stacklevel=4,
+            )
+        if found.size:
+            warnings.warn(
+                f"{found.size} synthetic row(s) still equal a real row after {_COPY_REDRAWS} redraws: "
+                "the table has too few distinct rows for mixing to leave them all. They are kept; drop "
+                "them, or pass value_grids=False.",
+                UserWarning,
+                stacklevel=4,
+            )
+
+    def _weights_keeping(self, kept, old_weights, generator):
+        """New weights for rows that keep the parent ``kept``: the law given that kept parent.
+
+        By rejection: draws whose kept parent differs are drawn again; a row
+        still without an accepted draw after a few dozen rounds keeps its old
+        weights (and is drawn again with new parents later).
+        """
+        weights, new_kept = old_weights.copy(), kept.copy()
+        open_rows = np.arange(len(kept))
+        for _ in range(_CONDITIONAL_ROUNDS):
+            if open_rows.size == 0:
+                break
+            drawn, drawn_kept = self._draw_weights(open_rows.size, generator)
+            accepted = drawn_kept == kept[open_rows]
+            weights[open_rows[accepted]] = drawn[accepted]
+            open_rows = open_rows[~accepted]
+        return weights, new_kept
 
     def _copies_by_design(self, weights, kept) -> np.ndarray:
         """Rows that copy their kept parent because the law says so (``delta=0``: resampling).
@@ -631,13 +699,11 @@ class StructurePreservingMixup(BaseOverSampler):
         return np.take_along_axis(weights, kept[:, None], axis=1)[:, 0] == 1.0
 
     @staticmethod
-    def _copy_candidates(weights, watch, designed) -> np.ndarray:
-        """Rows that may equal a real row: those whose parents share the watched column's value,
-        or whose weight is exactly one on a parent (then the row is that parent, whatever the
-        column), less the copies by design; every row when no column is watched."""
-        if watch is None:
-            return ~designed
-        return (watch[1] | (weights == 1.0).any(axis=1)) & ~designed
+    def _copy_candidates(watch, designed) -> np.ndarray:
+        """Rows that may equal a real row: those whose value in the watched column is one of
+        their parents' (the parents share it, or a weight rounds the mix onto a parent), less
+        the copies by design; every row when no column is watched."""
+        return ~designed if watch is None else watch[1] & ~designed
 
     def _mix_rows(self, continuous, categorical, parents, weights, kept, out, watch):
         n_samples, n_table = len(parents), self._continuous.shape[1]
@@ -976,6 +1042,22 @@ class StructurePreservingMixup(BaseOverSampler):
         tags.input_tags.categorical = True
         tags.input_tags.sparse = False
         return tags
+
+
+def _keeping_parent(drawn: np.ndarray, old: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """Freshly drawn parents, with each row's old kept parent back in its place.
+
+    The drawn parents are distinct within a row; where another of them is the
+    old kept parent, it takes the drawn parent that the kept one displaced, so
+    the row's parents stay distinct.
+    """
+    rows = np.arange(len(drawn))
+    keeper = old[rows, kept]
+    displaced = drawn[rows, kept].copy()
+    collision = drawn == keeper[:, None]
+    drawn = np.where(collision, displaced[:, None], drawn)
+    drawn[rows, kept] = keeper
+    return drawn
 
 
 def _absent_parents_are_kept(parents: np.ndarray, weights: np.ndarray, kept: np.ndarray) -> None:

@@ -137,13 +137,15 @@ def test_near_the_float_limits_finite_parents_give_finite_values():
     np.testing.assert_allclose(mixed[:3], exact, rtol=1e-12)
 
 
-def test_watching_a_column_flags_rows_whose_parents_share_its_value():
-    continuous = np.array([[1.0, 5.0], [1.0, 6.0], [2.0, 7.0]])
-    parents = np.array([[0, 1], [0, 2], [1, 1], [2, 0]])
-    weights = np.full((4, 2), 0.5)
-    same = np.empty(4, dtype=bool)
-    mix(continuous, np.empty((3, 0), dtype=np.int8), parents, weights, np.zeros(4, np.intp), watch=(0, same))
-    assert same.tolist() == [True, False, True, False]
+def test_watching_a_column_flags_rows_whose_value_is_a_parents():
+    continuous = np.array([[1.0, 5.0], [1.0, 6.0], [2.0, 7.0], [np.nan, 8.0]])
+    parents = np.array([[0, 1], [0, 2], [1, 1], [2, 0], [2, 0], [3, 3]])
+    # a weight of 1 - 1e-17 rounds the mix onto the first parent
+    weights = np.array([[0.5, 0.5], [0.5, 0.5], [0.5, 0.5], [0.5, 0.5], [1 - 1e-17, 1e-17], [0.5, 0.5]])
+    same = np.empty(6, dtype=bool)
+    codes = np.empty((4, 0), dtype=np.int8)
+    mix(continuous, codes, parents, weights, np.zeros(6, np.intp), watch=(0, same))
+    assert same.tolist() == [True, False, True, False, True, True]
 
 
 def test_no_parents_from_empty_strata():

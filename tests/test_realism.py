@@ -121,6 +121,29 @@ def test_copies_of_real_rows_are_found_exactly():
     assert found.tolist() == [0, 1]
 
 
+def test_rows_that_cannot_be_new_get_another_kept_parent_and_a_warning():
+    # Where x is missing a row is one of 150 (k, s) combinations, nearly all of them real rows:
+    # keeping their kept parent (and its missing x) they cannot differ from every real row.
+    rng = np.random.RandomState(0)
+    n = 4000
+    frame = pd.DataFrame(
+        {
+            "x": np.where(rng.rand(n) < 0.2, np.nan, rng.normal(size=n)),
+            "k": rng.randint(0, 50, size=n),
+            "s": rng.choice(["u", "v", "w"], size=n),
+        }
+    )
+    with pytest.warns(
+        UserWarning, match=r"of the synthetic rows needed another kept parent .* redraw_copies=False"
+    ):
+        synthetic = StructurePreservingMixup(random_state=0).fit(frame).sample(20_000)
+    assert synthetic["x"].isna().mean() < 0.1  # the cost: fewer rows with x missing
+    real = set(frame.astype(str).itertuples(index=False))
+    assert not any(row in real for row in synthetic.astype(str).itertuples(index=False))  # NaN == NaN as text
+    exact = StructurePreservingMixup(redraw_copies=False, random_state=0).fit(frame).sample(20_000)
+    assert abs(exact["x"].isna().mean() - 0.2) < 5 * np.sqrt(0.2 * 0.8 / 20_000)
+
+
 def test_a_table_without_a_mixed_column_warns_that_rows_are_copies():
     X = pd.DataFrame({"a": list("xyzxyz") * 5, "b": [1, 2] * 15})
     with pytest.warns(UserWarning, match="every synthetic row is a copy of a real row"):

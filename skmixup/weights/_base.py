@@ -20,9 +20,8 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy import integrate
-from sklearn.utils import check_random_state
 
-from .._params import ParameterObject
+from .._params import ParameterObject, check_random_source
 from ..cut_points import CutPointPolicy, Threshold, check_cut_point
 
 
@@ -123,7 +122,7 @@ class WeightDistribution(ParameterObject):
         array([0, 1, 0])
         """
         n_samples = _check_n_samples(n_samples)
-        random_state = check_random_state(random_state)
+        random_state = check_random_source(random_state)
         policy = self._own_cut_point() if cut_point is None else check_cut_point(cut_point)
         first = self.rvs(n_samples, random_state)
         keep_first = policy.keep_first(first, random_state)
@@ -377,7 +376,7 @@ class WeightDistribution(ParameterObject):
         ndarray of float
         """
         return np.asarray(
-            self.to_scipy().rvs(size=size, random_state=check_random_state(random_state)), dtype=float
+            self.to_scipy().rvs(size=size, random_state=check_random_source(random_state)), dtype=float
         )
 
     def partial_moment(self, order: int, lower: float = -np.inf, upper: float = np.inf) -> float:

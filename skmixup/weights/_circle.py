@@ -29,9 +29,9 @@ from numbers import Real
 
 import numpy as np
 from scipy import integrate, optimize
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
+from .._params import check_random_source, integers
 from ._base import MultiParentWeights, PowerSums, _check_n_samples
 
 # θ uniform on the circle (κ = 0): E[cos(χ/3)] = 3√3/(2π), u = 2/3 - √3/π.
@@ -218,8 +218,8 @@ class CircleWeights(MultiParentWeights):
         self._check_no_cut_point(cut_point)
         n_samples = _check_n_samples(n_samples)
         kappa = self._kappa()
-        random_state = check_random_state(random_state)
-        vertex = random_state.randint(3, size=n_samples).astype(np.intp)
+        random_state = check_random_source(random_state)
+        vertex = integers(random_state, 3, n_samples).astype(np.intp)
         if np.isinf(kappa):
             chi = np.zeros(n_samples)
         elif kappa == 0.0:

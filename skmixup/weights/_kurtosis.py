@@ -20,9 +20,9 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._params import check_random_source, uniform
 from ._base import MultiParentWeights, PowerSums, _check_n_samples
 from ._beta import EpBeta
 from ._circle import CIRCLE_MAX_DELTA, CircleWeights
@@ -252,8 +252,8 @@ class KurtosisMatchedWeights(MultiParentWeights):
         n_samples = _check_n_samples(n_samples)
         pair, circle = self._components()
         probability = self._pair_probability()
-        random_state = check_random_state(random_state)
-        is_pair = random_state.random_sample(n_samples) < probability
+        random_state = check_random_source(random_state)
+        is_pair = uniform(random_state, n_samples) < probability
         weights = np.zeros((n_samples, 3))
         kept = np.empty(n_samples, dtype=np.intp)
         pair_weights, pair_kept = pair.draw(int(is_pair.sum()), random_state)
