@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -517,6 +518,20 @@ def test_library_warnings_are_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     warning = "Class 'rare' has a single row: its 38 synthetic rows are copies of it."
     assert err == f"skmixup oversample: warning: {warning}\n"
+
+
+def test_deprecations_of_the_libraries_underneath_are_not_shown(parquet_file, tmp_path, monkeypatch, capsys):
+    # pandas 2.0 with numpy 1.26 raises DeprecationWarnings from its own internals.
+    read_table = skmixup_io.read_table
+
+    def deprecated_inside(*args, **kwargs):
+        warnings.warn("np.find_common_type is deprecated.", DeprecationWarning, stacklevel=1)
+        return read_table(*args, **kwargs)
+
+    monkeypatch.setattr(skmixup_io, "read_table", deprecated_inside)
+    out = tmp_path / "out.parquet"
+    assert main(["synthesize", str(parquet_file), "-n", "10", "-o", str(out), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_report_reads_the_tables_and_writes_the_page(parquet_file, csv_file, tmp_path, monkeypatch):

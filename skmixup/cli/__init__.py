@@ -51,7 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     name = program_name(arguments)
     with warnings.catch_warnings():
         # The library's warnings are for the user: one line each, named after the command.
+        # Deprecations inside the libraries underneath are for their developers, not for
+        # someone at a command line (pytest turns them on; old pandas releases raise some).
         warnings.showwarning = _one_line_warning(name)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
         try:
             return arguments.run(arguments)
         except (UsageError, MissingDependencyError) as error:
