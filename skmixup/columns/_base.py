@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 from pandas.api import types as pdt
@@ -154,6 +156,101 @@ class ColumnHandler:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, dtype={self.dtype})"
 
+    # -- Parts of a table: the Dask path fits one handler per partition, then merges them.
+
+    def fit_part(self, column: pd.Series) -> ColumnHandler:
+        """Fit on one part of a column and summarise it for :meth:`merge`.
+
+        Parameters
+        ----------
+        column : pandas Series
+
+        Returns
+        -------
+        self : ColumnHandler
+        """
+        column = _as_series(column)
+        self.fit(column)
+        self.summarize_part(column, None)
+        return self
+
+    def summarize_part(self, column: pd.Series, encoded: np.ndarray | None = None) -> None:
+        """Record what :meth:`merge` needs beyond the fitted state (called right after fitting).
+
+        Parameters
+        ----------
+        column : pandas Series
+            The part of the column the handler was just fitted on.
+        encoded : ndarray, default=None
+            What fitting encoded it to (None for identifiers and dropped columns).
+        """
+        self.part_rows = len(column)
+        self.part_missing = self._missing_count(column, encoded)
+
+    def _missing_count(self, column: pd.Series, encoded: np.ndarray | None) -> int:
+        return int(column.isna().sum())
+
+    @property
+    def part_present(self) -> int:
+        """Present values in the part(s) this handler was fitted on."""
+        return self.part_rows - self.part_missing
+
+    def merge(self, others) -> ColumnHandler:
+        """The handler that fitting the concatenated parts gives.
+
+        ``self`` and every handler of ``others`` were fitted on consecutive parts
+        of one column (in that order) and summarised by :meth:`summarize_part`;
+        the result is summarised too, so merges can be chained or done as a tree.
+
+        Parameters
+        ----------
+        others : sequence of ColumnHandler
+            Handlers of the same class fitted on the following parts.
+
+        Returns
+        -------
+        ColumnHandler
+            A new handler; ``self`` and ``others`` are left as they are.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from skmixup.columns import CategoricalHandler
+        >>> first = CategoricalHandler().fit_part(pd.Series(["b", "a"], name="c"))
+        >>> second = CategoricalHandler().fit_part(pd.Series(["c", "b", None], name="c"))
+        >>> merged = first.merge([second])
+        >>> list(merged.categories), merged.part_rows, merged.part_present
+        (['a', 'b', 'c'], 5, 4)
+        """
+        parts = [self, *others]
+        for other in parts[1:]:
+            if type(other) is not type(self) or other.name != self.name:
+                raise ValueError(
+                    f"{_describe(self.name)}: cannot merge a {type(self).__name__} with a "
+                    f"{type(other).__name__} of column {other.name!r}; the parts were typed differently."
+                )
+            self._check_part_dtype(other)
+        merged = copy.copy(self)
+        merged.part_rows = sum(part.part_rows for part in parts)
+        merged.part_missing = sum(part.part_missing for part in parts)
+        merged._merge_state(parts)
+        return merged
+
+    def _check_part_dtype(self, other: ColumnHandler) -> None:
+        if other.dtype != self.dtype:
+            raise ValueError(
+                f"{_describe(self.name)} has dtype {self.dtype} in one part of the table and "
+                f"{other.dtype} in another; cast it to one dtype before fitting."
+            )
+
+    def _merge_state(self, parts: list) -> None:
+        """Set ``self`` (a copy of ``parts[0]``) to what fitting on all the parts gives."""
+
+    @staticmethod
+    def _first_missing_marker(parts: list):
+        """The missing object the first part with a missing value saw (object columns)."""
+        return next((part._missing for part in parts if part.part_missing), np.nan)
+
 
 class _ContinuousHandler(ColumnHandler):
     """A column mixed as ``w·x_i + (1 - w)·x_j``.
@@ -243,6 +340,53 @@ class _ContinuousHandler(ColumnHandler):
                 "but the values to decode contain NaN."
             )
 
+    # -- Parts of a table (see ColumnHandler.merge)
+
+    def fit_part(self, column):
+        column = _as_series(column)
+        values = self._fit_encode(column)
+        self._observe(values)
+        self.summarize_part(column, values)
+        return self
+
+    def summarize_part(self, column, encoded=None):
+        super().summarize_part(column, encoded)
+        present = encoded[~np.isnan(encoded)]
+        mean = float(present.mean()) if present.size else 0.0
+        self.part_moments = (present.size, mean, float(np.square(present - mean).sum()))
+
+    def _missing_count(self, column, encoded):
+        return int(np.count_nonzero(np.isnan(encoded)))
+
+    def _encoded_shift(self, part: _ContinuousHandler) -> float:
+        """What turns ``part``'s encoded values into ``self``'s (their references differ)."""
+        return 0.0
+
+    def _merge_grid(self, parts: list) -> None:
+        """Set the reference and the grid from the parts' (subclasses)."""
+
+    def _merge_state(self, parts):
+        self._merge_grid(parts)
+        shifts = [self._encoded_shift(part) for part in parts]
+        counts = np.array([part.part_moments[0] for part in parts], dtype=np.float64)
+        means = np.array([part.part_moments[1] + shift for part, shift in zip(parts, shifts, strict=True)])
+        total = counts.sum()
+        mean = float(counts @ means / total) if total else 0.0
+        spread = sum(part.part_moments[2] for part in parts) + float(counts @ np.square(means - mean))
+        self.part_moments = (int(total), mean, spread)
+        if all(hasattr(part, "observed_min") for part in parts):
+            with np.errstate(invalid="ignore"):
+                lows = [part.observed_min + shift for part, shift in zip(parts, shifts, strict=True)]
+                highs = [part.observed_max + shift for part, shift in zip(parts, shifts, strict=True)]
+                self.observed_min = float(np.fmin.reduce(lows))
+                self.observed_max = float(np.fmax.reduce(highs))
+
+    @property
+    def part_variance(self) -> float:
+        """Variance of the present encoded values of the part(s) (0 if there are none)."""
+        count, _, spread = self.part_moments
+        return spread / count if count else 0.0
+
 
 class _CategoricalHandler(ColumnHandler):
     """A column whose synthetic value is the category of one parent.
@@ -286,3 +430,13 @@ class _CategoricalHandler(ColumnHandler):
         if unseen.any():
             examples = list(pd.unique(column[unseen].to_numpy())[:5])
             raise ValueError(f"{_describe(self.name)} holds values that were not seen in fit: {examples!r}.")
+
+    # -- Parts of a table (see ColumnHandler.merge)
+
+    def fit_part(self, column):
+        column = _as_series(column)
+        self.summarize_part(column, self._fit_encode(column))
+        return self
+
+    def _missing_count(self, column, encoded):
+        return int(np.count_nonzero(encoded < 0))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from . import _arrow
 from ._base import _CategoricalHandler, _describe, _is_object, _missing_marker
@@ -28,6 +29,25 @@ class CategoryDtypeHandler(_CategoricalHandler):
 
     def _decode(self, values):
         return self._series(pd.Categorical.from_codes(values, dtype=self.dtype))
+
+    # -- Parts of a table (see ColumnHandler.merge)
+
+    def _check_part_dtype(self, other):
+        if other.dtype == self.dtype:
+            return
+        if self.dtype.ordered or other.dtype.ordered:
+            raise ValueError(
+                f"{_describe(self.name)} is an ordered category with other categories in another "
+                "part of the table; give every partition the same dtype (e.g. astype(dtype))."
+            )
+
+    def _merge_state(self, parts):
+        if all(part.dtype == self.dtype for part in parts):
+            return
+        # As concatenating the parts does: the union of the categories, in order of appearance.
+        union = union_categoricals([pd.Categorical([], dtype=part.dtype) for part in parts])
+        self.dtype = pd.CategoricalDtype(union.categories, ordered=False)
+        self.categories = self.dtype.categories
 
 
 class CategoricalHandler(_CategoricalHandler):
@@ -96,6 +116,23 @@ class CategoricalHandler(_CategoricalHandler):
                 "but the codes to decode contain -1 (missing)."
             )
 
+    # -- Parts of a table (see ColumnHandler.merge)
+
+    def _merge_state(self, parts):
+        uniques = [part._uniques for part in parts]
+        if all(isinstance(values, np.ndarray) for values in uniques):
+            values = np.concatenate(uniques)
+        else:
+            values = type(uniques[0])._concat_same_type(uniques)
+        _, self._uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+        try:
+            self.categories = pd.Index(self._uniques, dtype=self._uniques.dtype, tupleize_cols=False)
+        except NotImplementedError:  # float16 has no Index
+            self.categories = pd.Index(self._uniques.astype(np.float32))
+        self.n_present = sum(part.n_present for part in parts)
+        if _is_object(self.dtype):
+            self._missing = self._first_missing_marker(parts)
+
 
 class DictionaryHandler(_CategoricalHandler):
     """Arrow dictionary columns (Parquet categoricals, polars ``Categorical`` and ``Enum``).
@@ -136,3 +173,13 @@ class DictionaryHandler(_CategoricalHandler):
         indices = _arrow.from_numpy(np.where(missing, 0, values), missing, self._index_type)
         data = self._pa.DictionaryArray.from_arrays(indices, self._dictionary, ordered=self._ordered)
         return _arrow.series(data, self.name)
+
+    # -- Parts of a table (see ColumnHandler.merge)
+
+    def _merge_state(self, parts):
+        import pyarrow.compute as pc
+
+        # Concatenating the parts unifies their dictionaries in order of appearance.
+        dictionary = pc.unique(self._pa.concat_arrays([part._dictionary for part in parts]))
+        self._dictionary = dictionary
+        self.categories = pd.Index(_arrow.series(dictionary, None))

@@ -264,3 +264,61 @@ def column_handler(column: pd.Series, kind: str | None = None) -> ColumnHandler:
     _check_supported(column)
     kind = _detect_kind(column) if kind is None else _check_kind(kind, column.name)
     return _make_handler(column, kind).fit(column)
+
+
+def identifier_from_counts(
+    name,
+    *,
+    string_like: bool,
+    n_present: int,
+    n_distinct=None,
+    value_range: tuple[int, int] | None = None,
+) -> bool:
+    """:func:`looks_like_identifier`'s rule from a column's counts, for tables seen in parts.
+
+    The same thresholds and name patterns, applied to exact counts over the
+    whole column; what it leaves out is the strided sample that
+    :func:`looks_like_identifier` rejects columns on before counting (a
+    shortcut that can only say no, and says it only when the regularly spaced
+    rows it looks at are mostly repeated while the whole column is not).
+
+    Parameters
+    ----------
+    name : hashable
+        The column's label.
+    string_like : bool
+        A string column (else an integer one).
+    n_present : int
+        Present values in the column.
+    n_distinct : int or callable, default=None
+        Distinct present values, or a function returning them (called only
+        when the other conditions hold).
+    value_range : (int, int), default=None
+        Smallest and largest value of an integer column.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from skmixup.columns.detect import identifier_from_counts
+    >>> identifier_from_counts("order", string_like=False, n_present=50, n_distinct=50, value_range=(1, 50))
+    True
+    >>> identifier_from_counts("order", string_like=False, n_present=50, n_distinct=49, value_range=(1, 50))
+    False
+    """
+    if n_present < IDENTIFIER_MIN_VALUES:
+        return False
+
+    def distinct() -> int:
+        return int(n_distinct() if callable(n_distinct) else n_distinct)
+
+    if string_like:
+        return distinct() >= IDENTIFIER_DISTINCT_SHARE * n_present
+    named = isinstance(name, str) and bool(_IDENTIFIER_NAME.search(name) or _CAMEL_IDENTIFIER.search(name))
+    if not named:
+        low, high = value_range
+        if int(high) - int(low) + 1 > 2 * n_present:
+            return False
+    return distinct() == n_present

@@ -85,6 +85,31 @@ class _DecimalGrid(_ContinuousHandler):
                 round_to_decimals(values, self.decimals)
         return values, np.isnan(values)
 
+    # -- Parts of a table (see ColumnHandler.merge)
+
+    def summarize_part(self, column, encoded=None):
+        super().summarize_part(column, encoded)
+        self.part_largest = float(np.fmax.reduce(np.abs(encoded))) if encoded.size else np.nan
+
+    def _merge_grid(self, parts):
+        """The fewest decimals that every part's values have.
+
+        A value with ``d`` decimals has ``d + 1`` too while ``|x|·10^(d+1) < 2**52``, so the
+        largest of the parts' decimals is what the whole column gives, unless the
+        values come within a factor 2 of the 2**53 bound (where a part can fail a finer grid).
+        """
+        present = [part for part in parts if part.part_present]
+        with np.errstate(invalid="ignore"):
+            largest = float(np.fmax.reduce([part.part_largest for part in parts]))
+        self.part_largest = largest
+        decimals = None
+        if self.learn_grid and present and all(part.decimals is not None for part in present):
+            decimals = max(part.decimals for part in present)
+            if largest * 10.0**decimals >= _EXACT_INTEGERS:
+                decimals = None
+        self.decimals = decimals
+        self.grid_step = None if decimals is None else 10.0**-decimals
+
 
 class FloatHandler(_DecimalGrid):
     """Float columns: numpy float16/32/64, nullable ``Float32``/``Float64``, Arrow floats.
@@ -136,6 +161,10 @@ class ObjectNumberHandler(_DecimalGrid):
         data = values.astype(object)
         data[missing] = self._missing
         return self._series(data)
+
+    def _merge_grid(self, parts):
+        super()._merge_grid(parts)
+        self._missing = self._first_missing_marker(parts)
 
 
 class DecimalHandler(_ContinuousHandler):
@@ -198,3 +227,15 @@ class DecimalHandler(_ContinuousHandler):
         objects = np.asarray(data.to_numpy(zero_copy_only=False), dtype=object)
         objects[missing] = self._missing
         return self._series(objects)
+
+    def _merge_grid(self, parts):
+        if self._arrow_type is not None:
+            return  # the Arrow type fixes the scale
+        import pyarrow as pa
+
+        self._missing = self._first_missing_marker(parts)
+        self._decimal_type = pa.decimal128(38, max(part._decimal_type.scale for part in parts))
+        self.decimals = self._decimal_type.scale
+        self.grid_step = 10.0**-self.decimals
+        digits = self._decimal_type.precision - self.decimals
+        self._largest = float(10**digits) - self.grid_step

@@ -101,6 +101,9 @@ class IntegerIdentifierHandler(_IdentifierHandler):
         values = np.arange(first, first + n_samples, dtype=np.int64)
         return pd.Series(values, name=self.name).astype(self.dtype)
 
+    def _merge_state(self, parts):
+        self.largest = max(part.largest for part in parts)
+
 
 class StringIdentifierHandler(_IdentifierHandler):
     """String identifiers (object, ``string``, ``str`` or Arrow strings): new values of the same shape.
@@ -155,6 +158,11 @@ class StringIdentifierHandler(_IdentifierHandler):
             where = (points >= low) & (points <= high) & self._varying
             points[where] = alphabet[random_state.randint(len(alphabet), size=int(where.sum()))]
         return points.view(f"<U{self._width}").ravel().astype(object)
+
+    def _merge_state(self, parts):
+        # Every real value, in order of appearance, as fitting on the whole column sees them.
+        real = pd.Index(np.concatenate([part._real.to_numpy(dtype=object) for part in parts])).unique()
+        self._learn(pd.Series(real.to_numpy(dtype=object), dtype=object, name=self.name))
 
 
 def _code_points(strings: np.ndarray, width: int) -> np.ndarray:

@@ -98,6 +98,42 @@ class IntegerValuedHandler(_ContinuousHandler):
         low, high = self._bounds()
         return _integral.decode(values, self.reference, low, high, self.origin, self.step)
 
+    # -- Parts of a table (see ColumnHandler.merge)
+
+    def _encoded_shift(self, part):
+        return float(part.reference - self.reference)
+
+    def _merged_step(self, present: list) -> int:
+        """The grid of the concatenated parts (those with values).
+
+        The candidate steps each divide the one before (days, hours, minutes...),
+        so the coarsest that divides every count is the finest of the parts'.
+        """
+        if not (self.learn_grid and present and self._grid_steps()):
+            return 1
+        return min(part.step for part in present)
+
+    def _merge_grid(self, parts):
+        present = [part for part in parts if part.part_present]
+        if present:
+            low = min(part.count_range[0] for part in present)
+            high = max(part.count_range[1] for part in present)
+        else:
+            low = high = 0
+        self.count_range = (low, high)
+        self.reference = self._reference(low, high)
+        self.step = self._merged_step(present)
+        self.grid_step = float(self.step)
+        if (high - low) // self.step >= _EXACT:
+            warnings.warn(
+                f"{_describe(self.name)} spans {(high - low) // self.step:.3g} steps of {self.step} "
+                f"unit(s), more than the 2**53 that float64 mixing holds exactly: decoded values (even "
+                "those copied from one parent) may be off in their last bits. Make the column an "
+                "identifier or categorical (column_kinds) if its values must survive exactly.",
+                UserWarning,
+                stacklevel=2,
+            )
+
 
 class IntegerHandler(IntegerValuedHandler):
     """Integer columns (numpy, nullable or Arrow; signed or not), and bools forced continuous.
@@ -209,3 +245,7 @@ class ObjectIntegerHandler(IntegerValuedHandler):
         data = ints.astype(object)
         data[missing] = self._missing
         return self._series(data)
+
+    def _merge_grid(self, parts):
+        super()._merge_grid(parts)
+        self._missing = self._first_missing_marker(parts)

@@ -160,6 +160,43 @@ class DatetimeHandler(_ArrowOrPandasTemporal):
             series = series.dt.tz_localize("UTC").dt.tz_convert(self.tz)
         return series
 
+    # -- Parts of a table (see ColumnHandler.merge)
+
+    def summarize_part(self, column, encoded=None):
+        super().summarize_part(column, encoded)
+        # The grid of an aware column is learnt on the wall clock only when the zone's offset
+        # varies over the *whole* column: keep both grids, and the offset, to decide at merge.
+        self.part_wall = None
+        if self.tz is None or not self.learn_grid:
+            return
+        ints, missing = self._ints(column)
+        present = ints[~missing]
+        if not present.size:
+            return
+        steps = self._grid_steps()
+        utc_step = _integral.resolution(present, steps)
+        try:
+            wall = self._wall(present)
+        except (ValueError, OverflowError, NotImplementedError):
+            self.part_wall = (utc_step, None, None)
+            return
+        shifts = wall - present
+        shift = int(shifts[0]) if np.all(shifts == shifts[0]) else None
+        self.part_wall = (utc_step, _integral.resolution(wall, steps), shift)
+
+    def _merged_step(self, present):
+        walls = [part.part_wall for part in present]
+        self._wall_clock = False
+        if self.tz is None or not walls or any(wall is None for wall in walls):
+            return super()._merged_step(present)
+        if any(wall[1] is None for wall in walls):  # beyond Python's datetimes: the UTC grid
+            return min(wall[0] for wall in walls)
+        shifts = {wall[2] for wall in walls}
+        if len(shifts) == 1 and None not in shifts:  # one fixed offset: the UTC grid
+            return min(wall[0] for wall in walls)
+        self._wall_clock = True
+        return min(wall[1] for wall in walls)
+
 
 class TimedeltaHandler(_ArrowOrPandasTemporal):
     """Timedelta columns: numpy ``timedelta64`` and Arrow ``duration``, any unit."""
@@ -229,6 +266,14 @@ class DateHandler(IntegerValuedHandler):
         dates = ints.view("datetime64[D]").astype(object)
         dates[missing] = self._missing
         return self._series(dates)
+
+    def _merged_step(self, present):
+        return self._unit_count
+
+    def _merge_grid(self, parts):
+        super()._merge_grid(parts)
+        if self._arrow_type is None:
+            self._missing = self._first_missing_marker(parts)
 
 
 class TimeHandler(IntegerValuedHandler):
