@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import warnings
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral
@@ -13,8 +15,19 @@ from sklearn.utils import check_random_state
 
 from ._arrays import _checked_copy, _stacked, _transposed
 from ._base import CATEGORICAL, CONTINUOUS, DROP, IDENTIFIER, _is_object
-from .detect import _check_kind, _check_supported, _detect_kind, _make_handler, looks_like_identifier
+from .categorical import CategoricalHandler, CategoryDtypeHandler, DictionaryHandler
+from .detect import (
+    _check_kind,
+    _check_supported,
+    _detect_kind,
+    _is_integer,
+    _is_string_like,
+    _make_handler,
+    identifier_from_counts,
+    looks_like_identifier,
+)
 from .floats import FloatHandler
+from .identifiers import IntegerIdentifierHandler, StringIdentifierHandler
 
 # A grid column is *discrete* (mixed by taking the kept parent's value) when rounding a
 # mixed value onto its grid, which adds about step**2 / 12 to its variance, would move the
@@ -554,3 +567,277 @@ class TableCodec:
                 f"Expected {label} values of shape (n_samples, {width}); got shape {values.shape}."
             )
         return values
+
+    # -- Parts of a table: the Dask path fits a codec per partition, then merges them.
+
+    def fit_part(self, X) -> TableCodec:
+        """Fit on one part of a table (a partition, say), to be merged with the others by :meth:`merge`.
+
+        Like :meth:`fit`, except that identifiers are not detected (that needs
+        the whole column: :meth:`merge` does it), the observed ranges are
+        always learnt, and each handler records what merging needs.
+
+        Parameters
+        ----------
+        X : DataFrame
+            One part of the table: any rows, all the columns.
+
+        Returns
+        -------
+        TableCodec
+            A new codec fitted on the part; ``self`` is not changed.
+        """
+        columns, frame_columns, _ = self._split(X)
+        if not columns or len(columns[0]) == 0:
+            raise ValueError(f"Cannot fit on an empty part: X has {len(X)} rows and {len(columns)} columns.")
+        kinds = self._kinds(columns, frame_columns is not None)
+        overrides = dict(self.column_kinds or {})
+        stand_ins = []
+        for position, (column, (kind, _, detected)) in enumerate(zip(columns, kinds, strict=True)):
+            if detected:
+                overrides[column.name] = kind  # detected on the part; identifiers wait for merge()
+            if kind == IDENTIFIER and not column.notna().any():
+                overrides[column.name] = DROP  # a string identifier cannot learn from no value
+                stand_ins.append(position)
+        part = TableCodec(self.categorical_features, overrides, self.value_grids)
+        with warnings.catch_warnings():
+            # A column's span is the whole column's business: merge() warns about it.
+            warnings.simplefilter("ignore", UserWarning)
+            continuous, categorical = part.fit_encode(X, observe_range=True)
+        for k, position in enumerate(part.continuous_indices):
+            part.handlers[position].summarize_part(columns[position], continuous[:, k])
+        for k, position in enumerate(part.categorical_indices):
+            part.handlers[position].summarize_part(columns[position], categorical[:, k])
+        for position, handler in enumerate(part.handlers):
+            if handler.kind in (IDENTIFIER, DROP):
+                handler.summarize_part(columns[position], None)
+        part.categorical_features, part.column_kinds = self.categorical_features, self.column_kinds
+        part._detected = [detected for _, _, detected in kinds]
+        part._stand_ins = stand_ins
+        part._identifier_facts = {
+            position: _identifier_facts(column)
+            for position, (column, detected) in enumerate(zip(columns, part._detected, strict=True))
+            if detected
+        }
+        return part
+
+    def merge(self, others=(), *, final: bool = True, like: TableCodec | None = None, count_distinct=None):
+        """The codec that fitting the concatenated parts gives.
+
+        Parameters
+        ----------
+        others : sequence of TableCodec
+            Codecs from :meth:`fit_part` (or earlier merges) of the parts that
+            follow ``self``'s, in order.
+        final : bool, default=True
+            Whether these are all the parts: only then are identifiers
+            detected (and the span of wide columns warned about).  Merges of
+            some of the parts (``final=False``) can be merged again.
+        like : TableCodec, default=None
+            A merged codec of the whole table whose column kinds and
+            identifier handlers to take, as :meth:`fit_encode` with ``rows=``
+            does: the parts then hold some rows of it (the classes to
+            over-sample, say).
+        count_distinct : callable, default=None
+            ``count_distinct(name)``: the number of distinct present values of
+            an integer column, which detecting identifiers needs when the
+            parts' ranges overlap.
+
+        Returns
+        -------
+        TableCodec
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from skmixup.columns import TableCodec
+        >>> X = pd.DataFrame({"x": [0.5, 1.25, 2.0, 3.5], "c": ["b", "a", "c", "b"]})
+        >>> parts = [TableCodec().fit_part(X.iloc[:2]), TableCodec().fit_part(X.iloc[2:])]
+        >>> merged = parts[0].merge(parts[1:])
+        >>> merged.kinds, list(merged.categorical_handlers[0].categories)
+        ({'x': 'continuous', 'c': 'categorical'}, ['a', 'b', 'c'])
+        >>> merged.continuous_handlers[0].decimals == TableCodec().fit(X).continuous_handlers[0].decimals
+        True
+        """
+        parts = [self, *others]
+        for other in others:
+            if list(other.feature_names) != list(self.feature_names):
+                raise ValueError(
+                    f"The parts have different columns: {list(self.feature_names)!r} and "
+                    f"{list(other.feature_names)!r}."
+                )
+        merged = TableCodec(self.categorical_features, self.column_kinds, self.value_grids)
+        merged.handlers, merged.detected_identifiers = [], []
+        merged._detected, merged._identifier_facts = list(self._detected), {}
+        merged._stand_ins = sorted(set.intersection(*(set(part._stand_ins) for part in parts)))
+        for position, name in enumerate(self.feature_names):
+            column_parts = [part.handlers[position] for part in parts]
+            if like is not None:
+                merged.handlers.append(self._merged_like(like.handlers[position], column_parts))
+                continue
+            if final and position in merged._stand_ins:
+                raise ValueError(f"{_describe_column(name)} has no values to learn identifiers from.")
+            handler = _merged_column(column_parts)
+            facts = _merged_facts([part._identifier_facts.get(position) for part in parts])
+            if facts is not None and final and handler.kind in (CONTINUOUS, CATEGORICAL):
+                identifier = _identifier_handler(handler, facts, count_distinct)
+                if identifier is not None:
+                    handler = identifier
+                    merged.detected_identifiers.append(name)
+            elif facts is not None:
+                merged._identifier_facts[position] = facts
+            merged.handlers.append(handler)
+        if like is not None:
+            merged.detected_identifiers = list(like.detected_identifiers)
+        merged._finish_merge(self)
+        return merged
+
+    def _merged_like(self, like_handler, column_parts):
+        """One column's handler fitted on the parts, of the kind (and class) of ``like_handler``."""
+        if like_handler.kind in (IDENTIFIER, DROP) or isinstance(
+            like_handler, CategoryDtypeHandler | DictionaryHandler
+        ):
+            return copy.copy(like_handler)  # their state is the whole column's
+        same = [handler for handler in column_parts if type(handler) is type(like_handler)]
+        if not same:  # no value in these rows: a handler of the column's kind fitted on none
+            empty = pd.Series([], dtype=like_handler.dtype, name=like_handler.name)
+            handler = _make_handler(empty, like_handler.kind)
+            handler.learn_grid = bool(self.value_grids)
+            handler.fit_part(empty)
+            same = [handler]
+        merged = same[0].merge(same[1:])
+        missing_rows = sum(handler.part_rows for handler in column_parts) - merged.part_rows
+        merged.part_rows += missing_rows
+        merged.part_missing += missing_rows
+        return merged
+
+    def _finish_merge(self, template: TableCodec) -> None:
+        """The table-level attributes of a merged codec, from its handlers."""
+        self.feature_names = list(template.feature_names)
+        self.kinds = {
+            name: handler.kind for name, handler in zip(self.feature_names, self.handlers, strict=True)
+        }
+        all_kinds = np.array([handler.kind for handler in self.handlers])
+        self.continuous_indices = np.flatnonzero(all_kinds == CONTINUOUS)
+        self.categorical_indices = np.flatnonzero(all_kinds == CATEGORICAL)
+        self.identifier_indices = np.flatnonzero(all_kinds == IDENTIFIER)
+        self._kept = np.flatnonzero(all_kinds != DROP)
+        self.continuous_handlers = [self.handlers[k] for k in self.continuous_indices]
+        self.categorical_handlers = [self.handlers[k] for k in self.categorical_indices]
+        self.identifier_handlers = [self.handlers[k] for k in self.identifier_indices]
+        self._frame_columns = template._frame_columns
+        self._input_columns = template._input_columns
+        self._sparse_dtypes = {}
+        self._array_dtype = template._array_dtype
+        for handler in self.continuous_handlers:  # as _mark_discrete, from the merged moments
+            step = handler.grid_step
+            handler.discrete = bool(
+                self.value_grids
+                and step is not None
+                and step * step / 12.0 > DISCRETE_VARIANCE_SHARE * handler.part_variance
+            )
+        self.discrete = np.array([handler.discrete for handler in self.continuous_handlers], dtype=bool)
+        most = max((handler.n_categories for handler in self.categorical_handlers), default=0)
+        self.codes_dtype = next(
+            np.dtype(dtype)
+            for dtype in (np.int8, np.int16, np.int32, np.int64)
+            if most <= np.iinfo(dtype).max
+        )
+
+
+def _describe_column(name) -> str:
+    return f"Column {name!r}"
+
+
+def _identifier_facts(column: pd.Series):
+    """What detecting an identifier over the parts needs from one part of a detected column."""
+    if _is_integer(column):
+        present = column.dropna()
+        if not len(present):
+            return ("integer", 0, True, None)
+        return ("integer", len(present), bool(present.is_unique), (int(present.min()), int(present.max())))
+    if _is_string_like(column):
+        return ("string",)
+    return None
+
+
+def _merged_facts(facts: list):
+    """The identifier facts of consecutive parts (None when the column cannot be an identifier)."""
+    known = [fact for fact in facts if fact is not None]
+    if not known or len(known) != len(facts) or len({fact[0] for fact in known}) != 1:
+        return None
+    if known[0][0] == "string":
+        return known[0]
+    n_present, unique, value_range = 0, True, None
+    for _, count, part_unique, part_range in known:
+        if not count:
+            continue
+        if value_range is None:
+            unique, value_range = part_unique, part_range
+        else:
+            disjoint = part_range[0] > value_range[1] or part_range[1] < value_range[0]
+            if unique is False or part_unique is False:
+                unique = False
+            else:  # True only while every part is unique and the ranges do not overlap
+                unique = True if unique and part_unique and disjoint else None
+            value_range = (min(value_range[0], part_range[0]), max(value_range[1], part_range[1]))
+        n_present += count
+    return ("integer", n_present, unique, value_range)
+
+
+def _identifier_handler(handler, facts, count_distinct):
+    """The identifier handler of a merged column the identifier rule picks, or None."""
+    name = handler.name
+    if facts[0] == "string":
+        if not isinstance(handler, CategoricalHandler):
+            return None
+        if not identifier_from_counts(
+            name, string_like=True, n_present=handler.part_present, n_distinct=handler.n_categories
+        ):
+            return None
+        uniques = handler._uniques
+        values = pd.Series(uniques, dtype=object) if isinstance(uniques, np.ndarray) else pd.Series(uniques)
+        identifier = StringIdentifierHandler().fit(values.rename(name))
+        identifier.dtype, identifier.learn_grid = handler.dtype, handler.learn_grid
+        return identifier
+    _, n_present, unique, value_range = facts
+    if not n_present:
+        return None
+
+    def distinct() -> int:
+        if unique is not None:
+            return n_present if unique else -1
+        if count_distinct is None:
+            raise ValueError(
+                f"{_describe_column(name)}: telling whether it is an identifier needs its number of "
+                "distinct values over the whole table (count_distinct)."
+            )
+        return count_distinct(name)
+
+    if not identifier_from_counts(
+        name, string_like=False, n_present=n_present, n_distinct=distinct, value_range=value_range
+    ):
+        return None
+    identifier = IntegerIdentifierHandler().fit(pd.Series([value_range[1]], dtype=handler.dtype, name=name))
+    identifier.learn_grid = handler.learn_grid
+    return identifier
+
+
+def _merged_column(column_parts: list):
+    """One column's handlers of consecutive parts merged; parts without values defer to the others."""
+    with_values = [handler for handler in column_parts if handler.part_present]
+    classes = list(dict.fromkeys(type(handler) for handler in (with_values or column_parts)))
+    if len(classes) > 1:
+        name = column_parts[0].name
+        raise ValueError(
+            f"{_describe_column(name)} is read as different kinds of values in different parts of the "
+            f"table ({', '.join(cls.__name__ for cls in classes)}): an object column holding integers "
+            "in some partitions and floats (or strings) in others, say. Cast it to one dtype before "
+            "fitting (e.g. astype(float) or astype('string'))."
+        )
+    same = [handler for handler in column_parts if type(handler) is classes[0]]
+    merged = same[0].merge(same[1:])
+    missing_rows = sum(handler.part_rows for handler in column_parts) - merged.part_rows
+    merged.part_rows += missing_rows  # the other parts' rows, all missing
+    merged.part_missing += missing_rows
+    return merged
