@@ -188,14 +188,20 @@ class DatetimeHandler(_ArrowOrPandasTemporal):
         walls = [part.part_wall for part in present]
         self._wall_clock = False
         if self.tz is None or not walls or any(wall is None for wall in walls):
+            self.part_wall = None
             return super()._merged_step(present)
+        utc_step = min(wall[0] for wall in walls)
         if any(wall[1] is None for wall in walls):  # beyond Python's datetimes: the UTC grid
-            return min(wall[0] for wall in walls)
+            self.part_wall = (utc_step, None, None)
+            return utc_step
+        wall_step = min(wall[1] for wall in walls)
         shifts = {wall[2] for wall in walls}
-        if len(shifts) == 1 and None not in shifts:  # one fixed offset: the UTC grid
-            return min(wall[0] for wall in walls)
+        shift = shifts.pop() if len(shifts) == 1 else None  # None: the offset varies
+        self.part_wall = (utc_step, wall_step, shift)
+        if shift is not None:  # one fixed offset: the UTC grid
+            return utc_step
         self._wall_clock = True
-        return min(wall[1] for wall in walls)
+        return wall_step
 
 
 class TimedeltaHandler(_ArrowOrPandasTemporal):
