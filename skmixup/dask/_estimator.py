@@ -481,26 +481,36 @@ feature_names_in_
         return int(min(n_samples, max(1, math.ceil(n_samples / per_partition))))
 
     def _synthesize(self, table, layout: _pairing.Layout, first_row: int, resampling: bool = False):
-        """The lazy frame of the layout's synthetic rows (``y`` in column ``TARGET``)."""
-        dask, _ = require_dask()
+        """The lazy frame of the layout's synthetic rows (``y`` in column ``TARGET``).
+
+        Every input partition sends each output partition the encoded rows
+        it drew for it, as numpy arrays: an all-to-all exchange of about
+        ``n_parents · n_samples`` encoded rows, which dask's workers hold,
+        and spill to disk when they must, until the output partitions mix them.
+        """
+        dask, dd = require_dask()
         layout.offsets  # noqa: B018 -- computed once here rather than in every task
         self._resampling = resampling
         mixer = self._mixer()
+        self.__dict__.pop("_resampling", None)
         layout_key = dask.delayed(layout, traverse=False)
         mixer_key = dask.delayed(mixer, traverse=False)
+        n_outputs = layout.n_outputs
         requests = None
         if layout.distinct and layout.n_parents > 1:
-            plans = [dask.delayed(_sample.replacements)(layout_key, o) for o in range(layout.n_outputs)]
+            plans = [dask.delayed(_sample.replacements)(layout_key, o) for o in range(n_outputs)]
             requests = dask.delayed(_sample.gather_requests)(len(self._partition_rows), *plans)
-        picked = table.map_partitions(
-            _sample.pick, layout_key, requests, mixer_key, meta=_sample.picked_meta(mixer)
-        )
-        shuffled = picked.set_index(_sample.OUTPUT, divisions=list(range(layout.n_outputs + 1)))
-        synthetic = shuffled.map_partitions(
-            _sample.mix, layout_key, mixer_key, first_row, meta=self._output_meta(), clear_divisions=True
-        )
-        self.__dict__.pop("_resampling", None)
-        return synthetic
+        picks = [
+            dask.delayed(_sample.pick, nout=n_outputs)(part, p, layout_key, requests, mixer_key)
+            for p, part in enumerate(table.to_delayed())
+        ]
+        outputs = [
+            dask.delayed(_sample.mix)(o, layout_key, mixer_key, first_row, *[pick[o] for pick in picks])
+            for o in range(n_outputs)
+        ]
+        starts = first_row + np.concatenate([[0], np.cumsum(layout.output_rows)])
+        divisions = [*starts[:-1].tolist(), int(starts[-1]) - 1]
+        return dd.from_delayed(outputs, meta=self._output_meta(), divisions=divisions, verify_meta=False)
 
     def _mixer(self):
         """What the tasks need of the estimator: a copy without the table's task graph."""

@@ -269,14 +269,16 @@ def block_rows(seed: int, p: int, o: int, counts_p: np.ndarray, sizes_p: np.ndar
     list of ndarray
         For each parent list ``k`` then stratum ``g`` (index ``k * G + g``),
         positions among the partition's rows of stratum ``g``, uniform and
-        independent.
+        independent, sorted: the order of a list is the permutation's business
+        (:func:`plan_output`), and sorted positions read the partition in order.
     """
     rng = stream(seed, _BLOCK, p, o)
     blocks = []
     for k in range(counts_p.shape[0]):
         for g in range(counts_p.shape[1]):
             count = int(counts_p[k, g])
-            blocks.append(rng.integers(0, sizes_p[g], size=count) if count else np.empty(0, dtype=np.int64))
+            drawn = np.sort(rng.integers(0, sizes_p[g], size=count)) if count else np.empty(0, dtype=np.int64)
+            blocks.append(drawn)
     return blocks
 
 

@@ -12,38 +12,15 @@ imports dask: these functions run inside its tasks.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
 from . import _pairing
 from ._fit import TARGET, target_values
 
-#: The column that says which output partition a picked row goes to.
-OUTPUT = "_o"
-#: The column that says where a picked row stands in its output partition's table.
-KEY = "_key"
 _TARGET_CODE = "_t"
-
-
-def continuous_names(n: int) -> list[str]:
-    return [f"c{k}" for k in range(n)]
-
-
-def categorical_names(n: int) -> list[str]:
-    return [f"k{k}" for k in range(n)]
-
-
-def picked_meta(mixer) -> pd.DataFrame:
-    """The (empty) frame of picked rows: output partition, key, encoded values, target."""
-    codec = mixer._codec
-    columns = {OUTPUT: np.empty(0, np.int64), KEY: np.empty(0, np.int64)}
-    for name in continuous_names(len(codec.continuous_indices)):
-        columns[name] = np.empty(0, np.float64)
-    for name in categorical_names(len(codec.categorical_indices)):
-        columns[name] = np.empty(0, codec.codes_dtype)
-    if mixer._picks_target():
-        columns[_TARGET_CODE] = np.empty(0, np.float64 if mixer._target_is_continuous() else np.int64)
-    return pd.DataFrame(columns)
 
 
 def replacements(layout: _pairing.Layout, o: int) -> tuple[int, _pairing.OutputPlan]:
@@ -56,9 +33,16 @@ def gather_requests(n_partitions: int, *plans) -> list[np.ndarray]:
     return _pairing.partition_requests(list(plans), n_partitions)
 
 
-def pick(part: pd.DataFrame, layout, requests, mixer, partition_info=None) -> pd.DataFrame:
-    """The encoded rows partition ``p`` sends to every output partition."""
-    p = partition_info["number"]
+def pick(part: pd.DataFrame, p: int, layout, requests, mixer) -> tuple:
+    """The encoded rows that input partition ``p`` sends to every output partition.
+
+    Returns
+    -------
+    tuple of length ``n_outputs``
+        Per output partition, ``(keys, continuous, categorical, target)``
+        (``target`` None when the rows carry no target), or None when the
+        partition sends it nothing.
+    """
     expected = int(mixer._partition_rows[p])
     if len(part) != expected:
         raise ValueError(
@@ -68,51 +52,46 @@ def pick(part: pd.DataFrame, layout, requests, mixer, partition_info=None) -> pd
     has_target = TARGET in part.columns
     X = part.drop(columns=[TARGET]) if has_target else part
     continuous, categorical = mixer._codec.encode(X)
-    labels = (
-        mixer._target_codes(target_values(part)) if has_target and not mixer._target_is_continuous() else None
-    )
+    target = None
+    if has_target:
+        values = target_values(part)
+        if mixer._target_is_continuous():
+            target = values.astype(np.float64) if mixer._picks_target() else None
+        else:
+            target = mixer._target_codes(values)
+    del part, X
     n_strata = layout.sizes.shape[0]
-    strata = _pairing.stratum_rows(labels if n_strata > 1 else None, len(part), n_strata)
+    strata = _pairing.stratum_rows(target if n_strata > 1 else None, len(continuous), n_strata)
+    if not mixer._picks_target():
+        target = None
     asked = requests[p] if requests is not None else np.empty((0, 4), dtype=np.int64)
-    picked = _pairing.picked_rows(layout.for_partition(p), layout.seed, p, strata, asked)
-    if picked:
-        outputs = np.concatenate([np.full(rows.size, o, dtype=np.int64) for o, rows, _ in picked])
-        rows = np.concatenate([rows for _, rows, _ in picked])
-        keys = np.concatenate([keys for _, _, keys in picked])
-    else:
-        outputs = rows = keys = np.empty(0, dtype=np.int64)
-    columns = {OUTPUT: outputs, KEY: keys}
-    values = continuous[rows]
-    for k, name in enumerate(continuous_names(continuous.shape[1])):
-        columns[name] = values[:, k]
-    codes = categorical[rows]
-    for k, name in enumerate(categorical_names(categorical.shape[1])):
-        columns[name] = codes[:, k]
-    if mixer._picks_target():
-        target = target_values(part)
-        encoded = target.astype(np.float64) if mixer._target_is_continuous() else mixer._target_codes(target)
-        columns[_TARGET_CODE] = encoded[rows]
-    return pd.DataFrame(columns)
+    pieces = [None] * layout.n_outputs
+    for o, rows, keys in _pairing.picked_rows(layout.for_partition(p), layout.seed, p, strata, asked):
+        pieces[o] = (
+            keys,
+            np.take(continuous, rows, axis=0),
+            np.take(categorical, rows, axis=0),
+            None if target is None else np.take(target, rows),
+        )
+    return tuple(pieces)
 
 
-def mix(part: pd.DataFrame, layout, mixer, first_row: int, partition_info=None) -> pd.DataFrame:
-    """The synthetic rows of output partition ``o``, from the rows picked for it."""
-    o = partition_info["number"]
-    if len(part) and not (part.index == o).all():
-        raise RuntimeError(f"Output partition {o} received rows meant for another partition.")
-    keys = part[KEY].to_numpy()
-    order = np.argsort(keys, kind="stable")
-    if not np.array_equal(keys[order], np.arange(len(keys))):
-        raise RuntimeError(f"Output partition {o} did not receive exactly the rows it drew.")
-    codec = mixer._codec
-    continuous = np.ascontiguousarray(
-        part[continuous_names(len(codec.continuous_indices))].to_numpy(np.float64)[order]
-    )
-    categorical = np.ascontiguousarray(
-        part[categorical_names(len(codec.categorical_indices))].to_numpy(codec.codes_dtype)[order]
-    )
-    target = part[_TARGET_CODE].to_numpy()[order] if mixer._picks_target() else None
+def mix(o: int, layout, mixer, first_row: int, *pieces) -> pd.DataFrame:
+    """The synthetic rows of output partition ``o``, from the pieces every input partition sent it."""
+    pieces = [piece for piece in pieces if piece is not None]
+    keys = np.concatenate([piece[0] for piece in pieces])
     plan = _pairing.plan_output(layout.for_output(o), o)
+    # Where the row of each key landed: the plan's parents are keys, the table is in arrival order.
+    position = np.full(plan.n_block_rows + len(plan.replacements[0]), -1, dtype=np.int64)
+    if len(keys) == len(position):
+        position[keys] = np.arange(len(keys))
+    if len(keys) != len(position) or (position < 0).any():
+        raise RuntimeError(f"Output partition {o} did not receive exactly the rows it drew.")
+    continuous = np.concatenate([piece[1] for piece in pieces])
+    categorical = np.concatenate([piece[2] for piece in pieces])
+    target = np.concatenate([piece[3] for piece in pieces]) if pieces[0][3] is not None else None
+    del pieces
+    plan = dataclasses.replace(plan, parents=position[plan.parents])
     random_state = _pairing.legacy_stream(layout.seed, _pairing.MIX_STREAM, o)
     start = first_row + int(layout.output_rows[:o].sum())
     return mixer._mix_output(continuous, categorical, target, plan, random_state, start)
