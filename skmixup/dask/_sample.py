@@ -1,13 +1,13 @@
 """The tasks of sampling: what an input partition sends, and what an output partition mixes.
 
 Each input partition encodes its rows with the fitted codec and sends every
-output partition the rows it drew for it (:func:`pick`), as a frame of
-encoded values keyed by their place in the output partition's table of
-picked rows; dask brings the pieces to their output partition (a shuffle on
-the ``_o`` column), which puts them back in key order, pairs them
-(:func:`skmixup.dask._pairing.plan_output`) and mixes them with the
-in-memory estimator's own kernel and decoding (:func:`mix`).  Nothing here
-imports dask: these functions run inside its tasks.
+output partition the rows it drew for it (:func:`pick`): numpy arrays of
+encoded values, each row keyed by its place in the output partition's table
+of picked rows.  Each output partition gathers its pieces, pairs them
+(:func:`skmixup.dask._pairing.plan_output`, whose parents are keys) and
+mixes them with the in-memory estimator's own kernel and decoding
+(:func:`mix`).  Nothing here imports dask: these functions run inside its
+tasks.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ import pandas as pd
 
 from . import _pairing
 from ._fit import TARGET, target_values
-
-_TARGET_CODE = "_t"
 
 
 def replacements(layout: _pairing.Layout, o: int) -> tuple[int, _pairing.OutputPlan]:
