@@ -622,3 +622,32 @@ def test_all_pairs_partitions_and_outputs_combine():
         computed = synthetic.compute()
         assert len(computed) == n_samples and computed.index.equals(pd.RangeIndex(n_samples))
         assert computed["x"].between(frame["x"].min() - 2, frame["x"].max() + 2).all()
+
+
+# ------------------------------------------------------------------------------ Parquet to Parquet
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning")
+def test_synthesize_parquet_writes_a_dataset_like_the_source(tmp_path, mixed_frame):
+    from skmixup.dask import synthesize_parquet
+
+    source = tmp_path / "real"
+    dd.from_pandas(mixed_frame, npartitions=3).to_parquet(source, write_index=False)
+    real = dd.read_parquet(source)
+    fitted = synthesize_parquet(
+        source, tmp_path / "synthetic", 5000, target="group", random_state=0, npartitions=2
+    )
+    assert fitted.partition_rows_.sum() == N_REAL and list(fitted.classes_) == ["a", "b", "c"]
+    written = dd.read_parquet(tmp_path / "synthetic")
+    assert written.npartitions == 2
+    synthetic = written.compute()
+    assert len(synthetic) == 5000 and list(synthetic.columns) == list(real.columns)
+    pd.testing.assert_series_equal(synthetic.dtypes, real.dtypes)
+    soft = StructurePreservingMixup(label_mixing="soft", random_state=0)
+    synthesize_parquet(source, tmp_path / "soft", 100, target="group", mixup=soft)
+    assert list(pd.read_parquet(tmp_path / "soft").columns) == [
+        "x", "y", "count", "group=a", "group=b", "group=c", "flag", "city"
+    ]  # fmt: skip
+    with pytest.raises(ValueError, match="target names column 'nope'"):
+        synthesize_parquet(source, tmp_path / "never", 10, target="nope")
+    assert not (tmp_path / "never").exists()
