@@ -651,3 +651,18 @@ def test_synthesize_parquet_writes_a_dataset_like_the_source(tmp_path, mixed_fra
     with pytest.raises(ValueError, match="target names column 'nope'"):
         synthesize_parquet(source, tmp_path / "never", 10, target="nope")
     assert not (tmp_path / "never").exists()
+
+
+def test_fit_resample_labels_are_the_classes_whatever_the_label_mixing(imbalanced):
+    frame = imbalanced.assign(order_id=np.arange(len(imbalanced)) + 100)
+    table = dd.from_pandas(frame, npartitions=3)
+    for collected in (True, False):
+        mixup = StructurePreservingMixup(
+            label_mixing="soft", random_state=0, max_collected_rows=10**6 * collected
+        )
+        with pytest.warns(UserWarning, match="look like identifiers"):
+            X, y = mixup.fit_resample(table, "label")
+        X, y = dask.compute(X, y)
+        assert y.name == "label" and y.value_counts().to_dict() == {0: 2400, 1: 2400}
+        new_ids = X["order_id"].iloc[len(frame) :]
+        assert new_ids.tolist() == list(range(len(frame) + 100, len(frame) + 100 + 2100))  # above the largest

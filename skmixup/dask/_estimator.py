@@ -67,12 +67,15 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
 
     Parameters
     ----------
-    weights, cut_point, label_mixing, categorical_features, column_kinds, shared_weights, \
-clip, value_grids, distinct_parents, n_jobs
-        As in :class:`skmixup.StructurePreservingMixup`; ``n_jobs`` is the
-        number of threads that mix each output partition.
+    weights, cut_point, label_mixing, categorical_features : see below
+        As in :class:`skmixup.StructurePreservingMixup`, and so are
+        ``column_kinds``, ``shared_weights``, ``clip``, ``value_grids`` and
+        ``distinct_parents``: the same validation, weight laws, cut points,
+        column kinds, value grids and kernel.
 
     {sampling_strategy}
+
+    column_kinds, shared_weights, clip, value_grids, distinct_parents : see above
 
     redraw_copies : bool, default=True
         Draw again the weights of a synthetic row that equals one of the
@@ -80,22 +83,27 @@ clip, value_grids, distinct_parents, n_jobs
         parents are kept (see :ref:`scaling-gaps`).
 
     copy : bool, default=True
-        Kept for compatibility: the Dask path always encodes into new arrays.
+        Kept for the parameters to match: the Dask path always encodes into
+        new arrays.
 
-    max_collected_rows : int, default=1_000_000
-        :meth:`fit_resample` collects the rows of the classes to over-sample
-        and mixes them in memory, as the in-memory estimator does, when they
-        number at most this many (0: never); otherwise it mixes them over
-        the partitions like :meth:`sample`.
+    n_jobs : int or None, default=None
+        Threads that mix the rows of each output partition (None means 1).
 
     {random_state}
 
+    max_collected_rows : int, default=1_000_000
+        :meth:`fit_resample` collects the rows of the classes to over-sample
+        and mixes them in memory, exactly as the in-memory estimator does,
+        when there are at most this many (0: never); otherwise it mixes them
+        over the partitions like :meth:`sample`.
+
     Attributes
     ----------
-    weights_, cut_point_, column_kinds_, categorical_features_, continuous_features_, \
-discrete_features_, identifier_features_, classes_, sampling_strategy_, n_features_in_, \
-feature_names_in_
-        As in :class:`skmixup.StructurePreservingMixup`.
+    weights_, cut_point_, column_kinds_, classes_, sampling_strategy_ : see below
+        As in :class:`skmixup.StructurePreservingMixup`, and so are
+        ``categorical_features_``, ``continuous_features_``,
+        ``discrete_features_``, ``identifier_features_``, ``n_features_in_``
+        and ``feature_names_in_``.
 
     partition_rows_ : ndarray of int
         Rows of each partition of the fitted table.
@@ -510,7 +518,7 @@ feature_names_in_
         ]
         starts = first_row + np.concatenate([[0], np.cumsum(layout.output_rows)])
         divisions = [*starts[:-1].tolist(), int(starts[-1]) - 1]
-        return dd.from_delayed(outputs, meta=self._output_meta(), divisions=divisions, verify_meta=False)
+        return dd.from_delayed(outputs, meta=mixer._output_meta(), divisions=divisions, verify_meta=False)
 
     def _mixer(self):
         """What the tasks need of the estimator: a copy without the table's task graph."""
@@ -568,8 +576,14 @@ feature_names_in_
             return np.searchsorted(self.classes_, labels).astype(np.int64)
         return pd.Index(self.classes_).get_indexer(pd.Index(labels)).astype(np.int64)
 
-    def _mix_output(self, continuous, categorical, target, plan, random_state, start: int) -> pd.DataFrame:
-        """One output partition's synthetic rows from its picked rows (runs in a task)."""
+    def _mix_output(
+        self, continuous, categorical, target, plan, random_state, start: int, offset: int
+    ) -> pd.DataFrame:
+        """One output partition's synthetic rows from its picked rows (runs in a task).
+
+        ``start`` is the index of its first row, ``offset`` the number of
+        synthetic rows in the output partitions before it.
+        """
         local = copy.copy(self)
         local._continuous, local._categorical = continuous, categorical
         local._has_missing = bool(np.isnan(continuous).any())
@@ -588,7 +602,7 @@ feature_names_in_
         elif self._target_kind == CATEGORICAL and self.label_mixing == "joint":
             extra_categorical = target[:, None]
         mixed, codes = local._mix_parents(plan.parents, random_state, extra_continuous, extra_categorical)
-        codec = self._codec_from(start)
+        codec = self._codec_from(offset)
         n_table = continuous.shape[1]
         n_codes = categorical.shape[1]
         frame = codec.decode(mixed[:, :n_table], codes[:, :n_codes], copy=False, random_state=random_state)

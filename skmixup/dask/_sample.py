@@ -91,5 +91,5 @@ def mix(o: int, layout, mixer, first_row: int, *pieces) -> pd.DataFrame:
     del pieces
     plan = dataclasses.replace(plan, parents=position[plan.parents])
     random_state = _pairing.legacy_stream(layout.seed, _pairing.MIX_STREAM, o)
-    start = first_row + int(layout.output_rows[:o].sum())
-    return mixer._mix_output(continuous, categorical, target, plan, random_state, start)
+    offset = int(layout.output_rows[:o].sum())
+    return mixer._mix_output(continuous, categorical, target, plan, random_state, first_row + offset, offset)
