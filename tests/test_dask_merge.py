@@ -25,6 +25,8 @@ CUTS = [0, 60, 70, 150, 240]  # uneven parts; the first two see no value of "I64
 
 
 def arrow(values, pa_type):
+    if isinstance(values, np.ndarray) and values.dtype.kind == "U":
+        values = values.tolist()  # older pyarrow reads numpy strings as string only, not large_string
     return pd.Series(pa.array(values, pa_type), dtype=pd.ArrowDtype(pa_type))
 
 
@@ -348,14 +350,18 @@ def test_an_identifier_without_values_in_a_part_learns_from_the_others():
 
 
 def test_a_wide_column_warns_once_on_the_whole_table():
-    X = pd.DataFrame({"t": pd.to_datetime(["1700-01-01", "2200-01-01"] * 10).as_unit("ns").tz_localize(None)})
+    # Each part is narrow; together they span more nanoseconds than float64 holds exactly.
+    X = pd.DataFrame({"t": pd.to_datetime(["1700-01-01"] * 10 + ["2200-01-01"] * 10).as_unit("ns")})
     X["t"] = X["t"] + pd.to_timedelta(np.arange(20), unit="ns")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
         parts = [TableCodec().fit_part(part) for part in (X.iloc[:10], X.iloc[10:])]
-    assert not [w for w in caught if "2**53" in str(w.message)]
+        partial = parts[0].merge(parts[1:], final=False)  # merges of some parts do not warn
+    with pytest.warns(UserWarning, match="more than the 2[*][*]53") as caught:
+        partial.merge([])
+    assert len(caught) == 1
     with pytest.warns(UserWarning, match="more than the 2[*][*]53"):
-        parts[0].merge(parts[1:])
+        TableCodec().fit(X)
 
 
 def test_the_rows_of_some_classes_merge_like_fit_encode_with_rows(table):

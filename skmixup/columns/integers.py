@@ -124,6 +124,14 @@ class IntegerValuedHandler(_ContinuousHandler):
         self.reference = self._reference(low, high)
         self.step = self._merged_step(present)
         self.grid_step = float(self.step)
+
+    def warn_wide_span(self) -> None:
+        """The warning of fitting, for a merged handler: its span may exceed what float64 holds.
+
+        Merging does not warn (merges of some parts would warn again and
+        again); the codec calls this on its final merge.
+        """
+        low, high = self.count_range
         if (high - low) // self.step >= _EXACT:
             warnings.warn(
                 f"{_describe(self.name)} spans {(high - low) // self.step:.3g} steps of {self.step} "
@@ -131,7 +139,7 @@ class IntegerValuedHandler(_ContinuousHandler):
                 "those copied from one parent) may be off in their last bits. Make the column an "
                 "identifier or categorical (column_kinds) if its values must survive exactly.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import warnings
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral
@@ -600,10 +599,8 @@ class TableCodec:
                 overrides[column.name] = DROP  # a string identifier cannot learn from no value
                 stand_ins.append(position)
         part = TableCodec(self.categorical_features, overrides, self.value_grids)
-        with warnings.catch_warnings():
-            # A column's span is the whole column's business: merge() warns about it.
-            warnings.simplefilter("ignore", UserWarning)
-            continuous, categorical = part.fit_encode(X, observe_range=True)
+        # No catch_warnings here: parts are fitted in threads, and the filters are process-wide.
+        continuous, categorical = part.fit_encode(X, observe_range=True)
         for k, position in enumerate(part.continuous_indices):
             part.handlers[position].summarize_part(columns[position], continuous[:, k])
         for k, position in enumerate(part.categorical_indices):
@@ -631,7 +628,7 @@ class TableCodec:
             follow ``self``'s, in order.
         final : bool, default=True
             Whether these are all the parts: only then are identifiers
-            detected (and the span of wide columns warned about).  Merges of
+            detected, and columns too wide for float64 warned about.  Merges of
             some of the parts (``final=False``) can be merged again.
         like : TableCodec, default=None
             A merged codec of the whole table whose column kinds and
@@ -690,6 +687,10 @@ class TableCodec:
         if like is not None:
             merged.detected_identifiers = list(like.detected_identifiers)
         merged._finish_merge(self)
+        if final and like is None:
+            for handler in merged.continuous_handlers:
+                if hasattr(handler, "warn_wide_span"):
+                    handler.warn_wide_span()
         return merged
 
     def _merged_like(self, like_handler, column_parts):

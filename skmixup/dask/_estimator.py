@@ -518,7 +518,8 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         ]
         starts = first_row + np.concatenate([[0], np.cumsum(layout.output_rows)])
         divisions = [*starts[:-1].tolist(), int(starts[-1]) - 1]
-        return dd.from_delayed(outputs, meta=mixer._output_meta(), divisions=divisions, verify_meta=False)
+        with dask.config.set({"dataframe.convert-string": False}):  # the decoded dtypes are the table's
+            return dd.from_delayed(outputs, meta=mixer._output_meta(), divisions=divisions, verify_meta=False)
 
     def _mixer(self):
         """What the tasks need of the estimator: a copy without the table's task graph."""
@@ -739,9 +740,7 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
             codec = whole
         else:
             chosen = [class_codecs[k] for k in over_sampled]
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # the whole table's codec warned
-                codec = chosen[0].merge(chosen[1:], like=whole)
+            codec = chosen[0].merge(chosen[1:], like=whole)
         self._fitted(codec)
         for k, label in enumerate(self.classes_.tolist()):
             if n_new[k] and sizes[k].sum() == 1:

@@ -11,7 +11,6 @@ these functions run inside its tasks.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -120,9 +119,7 @@ def merge(*summaries: Summary) -> Summary:
         merged.target_types |= summary.target_types
         merged.target_dtype = merged.target_dtype if merged.target_dtype is not None else summary.target_dtype
         labels += [label for label in summary.codecs if label not in labels]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # the final merge warns, once
-        for label in labels:
-            codecs = [summary.codecs[label] for summary in summaries if label in summary.codecs]
-            merged.codecs[label] = codecs[0].merge(codecs[1:], final=False)
+    for label in labels:
+        codecs = [summary.codecs[label] for summary in summaries if label in summary.codecs]
+        merged.codecs[label] = codecs[0].merge(codecs[1:], final=False)
     return merged
