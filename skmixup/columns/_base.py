@@ -349,11 +349,16 @@ class _ContinuousHandler(ColumnHandler):
         self.summarize_part(column, values)
         return self
 
-    def summarize_part(self, column, encoded=None):
-        super().summarize_part(column, encoded)
-        present = encoded[~np.isnan(encoded)]
-        mean = float(present.mean()) if present.size else 0.0
-        self.part_moments = (present.size, mean, float(np.square(present - mean).sum()))
+    def summarize_part(self, column, encoded=None, *, moments=None):
+        """As :meth:`ColumnHandler.summarize_part`; ``moments`` (count, mean, sum of squared
+        deviations) of the present encoded values, when the caller has them already."""
+        if moments is None:
+            present = encoded[~np.isnan(encoded)]
+            mean = float(present.mean()) if present.size else 0.0
+            moments = (present.size, mean, float(np.square(present - mean).sum()))
+        self.part_rows = len(column)
+        self.part_missing = len(column) - int(moments[0])
+        self.part_moments = (int(moments[0]), float(moments[1]), float(moments[2]))
 
     def _missing_count(self, column, encoded):
         return int(np.count_nonzero(np.isnan(encoded)))

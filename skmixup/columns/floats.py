@@ -87,9 +87,10 @@ class _DecimalGrid(_ContinuousHandler):
 
     # -- Parts of a table (see ColumnHandler.merge)
 
-    def summarize_part(self, column, encoded=None):
-        super().summarize_part(column, encoded)
-        self.part_largest = float(np.fmax.reduce(np.abs(encoded))) if encoded.size else np.nan
+    def summarize_part(self, column, encoded=None, *, moments=None):
+        super().summarize_part(column, encoded, moments=moments)
+        with np.errstate(invalid="ignore"):  # NaN when the part has no value
+            self.part_largest = float(np.fmax(abs(self.observed_min), abs(self.observed_max)))
 
     def _merge_grid(self, parts):
         """The fewest decimals that every part's values have.

@@ -601,8 +601,10 @@ class TableCodec:
         part = TableCodec(self.categorical_features, overrides, self.value_grids)
         # No catch_warnings here: parts are fitted in threads, and the filters are process-wide.
         continuous, categorical = part.fit_encode(X, observe_range=True)
-        for k, position in enumerate(part.continuous_indices):
-            part.handlers[position].summarize_part(columns[position], continuous[:, k])
+        for k, (position, moments) in enumerate(
+            zip(part.continuous_indices, _moments(continuous), strict=True)
+        ):
+            part.handlers[position].summarize_part(columns[position], continuous[:, k], moments=moments)
         for k, position in enumerate(part.categorical_indices):
             part.handlers[position].summarize_part(columns[position], categorical[:, k])
         for position, handler in enumerate(part.handlers):
@@ -744,6 +746,27 @@ class TableCodec:
             for dtype in (np.int8, np.int16, np.int32, np.int64)
             if most <= np.iinfo(dtype).max
         )
+
+
+def _moments(values: np.ndarray) -> list[tuple[int, float, float]]:
+    """Per column of a 2-D array: count, mean and sum of squared deviations of its non-NaN values."""
+    n_rows, n_columns = values.shape
+    if not n_columns:
+        return []
+    totals = values.sum(axis=0)
+    if np.isfinite(totals).all():  # no NaN (continuous values are finite): one pass for the mean
+        means = totals / n_rows
+        spreads = np.square(values - means).sum(axis=0)
+        return [(n_rows, float(m), float(s)) for m, s in zip(means, spreads, strict=True)]
+    missing = np.isnan(values)
+    counts = n_rows - missing.sum(axis=0)
+    means, spreads = np.zeros(n_columns), np.zeros(n_columns)
+    for k in np.flatnonzero(counts):
+        column = values[:, k]
+        present = column[~missing[:, k]] if counts[k] < n_rows else column
+        means[k] = present.mean()
+        spreads[k] = present.var() * present.size
+    return [(int(c), float(m), float(s)) for c, m, s in zip(counts, means, spreads, strict=True)]
 
 
 def _describe_column(name) -> str:

@@ -162,8 +162,8 @@ class DatetimeHandler(_ArrowOrPandasTemporal):
 
     # -- Parts of a table (see ColumnHandler.merge)
 
-    def summarize_part(self, column, encoded=None):
-        super().summarize_part(column, encoded)
+    def summarize_part(self, column, encoded=None, *, moments=None):
+        super().summarize_part(column, encoded, moments=moments)
         # The grid of an aware column is learnt on the wall clock only when the zone's offset
         # varies over the *whole* column: keep both grids, and the offset, to decide at merge.
         self.part_wall = None
