@@ -679,3 +679,22 @@ def test_fitting_in_threads_leaves_the_warning_filters_alone(mixed_frame):
     with dask.config.set(scheduler="threads"):
         StructurePreservingMixup(random_state=0).fit(table).sample(1000).compute()
     assert list(warnings.filters) == before
+
+
+def test_three_parent_laws_of_the_library(mixed_frame):
+    from skmixup import CircleWeights, KurtosisMatchedWeights
+
+    table = partitioned(mixed_frame[["x", "y", "group"]], [1000, 1200, 800])
+    synthetic = (
+        StructurePreservingMixup(weights=CircleWeights(), random_state=0).fit(table).sample(N_SYNTHETIC)
+    )
+    x = synthetic.compute()["x"].to_numpy()
+    # Σw = Σw² = 1 on every row: the variance is kept exactly, distinct parents included.
+    assert abs(x.var() - population_variance(mixed_frame["x"])) < Z * variance_se(x)
+    assert abs(x.mean() - mixed_frame["x"].mean()) < Z * mean_se(x)
+    fixed = StructurePreservingMixup(weights=KurtosisMatchedWeights(kurtosis=4.0), random_state=0).fit(table)
+    assert fixed.weights_.kurtosis == 4.0 and len(fixed.sample(100).compute()) == 100
+    with pytest.raises(NotImplementedError, match="adapts to the table it is fitted on"):
+        StructurePreservingMixup(weights=KurtosisMatchedWeights()).fit(table)
+    with pytest.raises(ValueError, match="cut_point"):
+        StructurePreservingMixup(weights=CircleWeights(), cut_point=0.5).fit(table)

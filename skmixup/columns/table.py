@@ -740,6 +740,7 @@ class TableCodec:
                 and step * step / 12.0 > DISCRETE_VARIANCE_SHARE * handler.part_variance
             )
         self.discrete = np.array([handler.discrete for handler in self.continuous_handlers], dtype=bool)
+        self.has_missing = any(handler.part_missing for handler in self.continuous_handlers)
         most = max((handler.n_categories for handler in self.categorical_handlers), default=0)
         self.codes_dtype = next(
             np.dtype(dtype)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import Substitution, check_sampling_strategy
+from joblib import effective_n_jobs
 from sklearn.base import _fit_context, clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
@@ -23,7 +24,7 @@ from .. import resampler
 from ..columns import CATEGORICAL, CONTINUOUS, DROP, TableCodec
 from ..columns.categorical import CategoryDtypeHandler
 from ..columns.identifiers import IntegerIdentifierHandler
-from ..weights import check_weights
+from ..weights import KurtosisMatchedWeights, WeightDistribution, check_weights
 from . import _fit, _pairing, _sample
 from ._fit import TARGET
 
@@ -365,21 +366,10 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
                 UserWarning,
                 stacklevel=3,
             )
-        weights = check_weights(clone(self.weights, safe=False))
-        if getattr(weights, "resolve", None) is not None:
-            raise NotImplementedError(
-                f"The weights {weights!r} adapt to the encoded table (resolve), which the Dask path does "
-                "not hold; use the in-memory skmixup.StructurePreservingMixup, or another weight law."
-            )
-        self.weights_ = weights
+        self.weights_ = _data_free(check_weights(clone(self.weights, safe=False)))
         self.cut_point_ = self._resolve_cut_point()
         self._clip_bounds = self._resolve_clip()
         self._copy_finder = None
-        n_parents = getattr(self.weights_, "n_parents", 2)
-        if not self.shared_weights and n_parents != 2:
-            raise NotImplementedError(
-                f"shared_weights=False mixes two parents; the weights {self.weights_!r} have {n_parents}."
-            )
 
     # --------------------------------------------------------------- sample
 
@@ -606,7 +596,13 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         codec = self._codec_from(offset)
         n_table = continuous.shape[1]
         n_codes = categorical.shape[1]
-        frame = codec.decode(mixed[:, :n_table], codes[:, :n_codes], copy=False, random_state=random_state)
+        frame = codec.decode(
+            mixed[:, :n_table],
+            codes[:, :n_codes],
+            copy=False,
+            random_state=random_state,
+            n_jobs=effective_n_jobs(self.n_jobs),
+        )
         frame.index = pd.RangeIndex(start, start + len(frame))
         if self._target_kind is None:
             return frame
@@ -654,7 +650,10 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         if not self.shared_weights:
             mixed, codes, _ = self._mix_per_column(continuous, categorical, parents, random_state)
             return mixed, codes
+        drawn = parents
         weights, kept = self._draw_weights(n_samples, random_state)
+        parents = drawn.copy()
+        resampler._absent_parents_are_kept(parents, weights, kept)
         finder = self._copies()
         watch = None
         if finder is not None and finder.watched_column is not None:
@@ -664,21 +663,22 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
             return mixed, codes
         n_table = self._continuous.shape[1]
         n_codes = self._categorical.shape[1]
-        designed = np.take_along_axis(weights, kept[:, None], axis=1)[:, 0] == 1.0
-        candidates = (~designed if watch is None else watch[1] & ~designed) if n_samples else None
+        candidates = self._copy_candidates(weights, watch, self._copies_by_design(weights, kept))
         for _ in range(resampler._COPY_REDRAWS):
             found = finder.copies(mixed[:, :n_table], codes[:, :n_codes], candidates)
             if found.size == 0:
                 break
             new_weights, new_kept = self._draw_weights(found.size, random_state)
+            new_parents = drawn[found].copy()  # the same parents, with new weights
+            resampler._absent_parents_are_kept(new_parents, new_weights, new_kept)
             new_watch = None if watch is None else (watch[0], np.empty(found.size, dtype=bool))
             new_mixed, new_codes = self._mix_rows(
-                continuous, categorical, parents[found], new_weights, new_kept, None, new_watch
+                continuous, categorical, new_parents, new_weights, new_kept, None, new_watch
             )
             mixed[found], codes[found] = new_mixed, new_codes
             candidates = np.zeros(n_samples, dtype=bool)
-            redesigned = np.take_along_axis(new_weights, new_kept[:, None], axis=1)[:, 0] == 1.0
-            candidates[found] = ~redesigned if new_watch is None else new_watch[1] & ~redesigned
+            redesigned = self._copies_by_design(new_weights, new_kept)
+            candidates[found] = self._copy_candidates(new_weights, new_watch, redesigned)
         else:
             left = finder.copies(mixed[:, :n_table], codes[:, :n_codes], candidates).size
             if left:
@@ -818,6 +818,20 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         dask, dd = require_dask()
         with dask.config.set({"dataframe.convert-string": False}):  # keep the decoded dtypes as they are
             return dd.from_pandas(X_new, npartitions=self._n_outputs(max(len(X_new), 1), None), sort=False)
+
+
+def _data_free(weights):
+    """The weight law, which must not depend on the data: the Dask path holds no table to resolve it on."""
+    resolve = getattr(type(weights), "resolve", None)
+    if resolve is None or resolve is WeightDistribution.resolve:
+        return weights
+    if isinstance(weights, KurtosisMatchedWeights) and not isinstance(weights.kurtosis, str):
+        return weights.resolve(np.empty((0, 0)))  # a number: nothing to learn from the table
+    raise NotImplementedError(
+        f"{weights!r} adapts to the table it is fitted on (its resolve method reads the encoded columns), "
+        "which the Dask path does not hold in one place. Give it a number (e.g. "
+        "KurtosisMatchedWeights(kurtosis=4.0)), or use the in-memory skmixup.StructurePreservingMixup."
+    )
 
 
 def _with_target(part: pd.DataFrame, target: pd.Series, partition_info=None) -> pd.DataFrame:
