@@ -648,7 +648,7 @@ def test_synthesize_parquet_writes_a_dataset_like_the_source(tmp_path, mixed_fra
     soft = StructurePreservingMixup(label_mixing="soft", random_state=0)
     synthesize_parquet(source, tmp_path / "soft", 100, target="group", mixup=soft)
     assert list(pd.read_parquet(tmp_path / "soft").columns) == [
-        "x", "y", "count", "group=a", "group=b", "group=c", "flag", "city"
+        "x", "y", "count", "group_a", "group_b", "group_c", "flag", "city"
     ]  # fmt: skip
     with pytest.raises(ValueError, match="target names column 'nope'"):
         synthesize_parquet(source, tmp_path / "never", 10, target="nope")

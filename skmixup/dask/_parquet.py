@@ -18,6 +18,7 @@ def synthesize_parquet(
     target=None,
     mixup: StructurePreservingMixup | None = None,
     npartitions: int | None = None,
+    exact_class_counts: bool = False,
     random_state=None,
     overwrite: bool = False,
     storage_options: dict | None = None,
@@ -40,12 +41,16 @@ def synthesize_parquet(
         A column of ``source`` to fit as ``y`` (class labels are mixed as
         ``mixup.label_mixing`` says); it is written back under its name, in
         its place.  With ``label_mixing="soft"`` it is written as one column
-        of scores per class, named ``f"{target}={label}"``.
+        of scores per class, named ``f"{target}_{label}"`` (as ``skmixup
+        synthesize`` names them).
     mixup : skmixup.dask.StructurePreservingMixup, default=None
         The estimator to fit (None: the default one); it is fitted in place.
     npartitions : int, default=None
         Partitions (files) of the result; None keeps the source's rows per
         partition.
+    exact_class_counts : bool, default=False
+        With a class ``target`` mixed ``"stratified"``: each class gets exactly
+        its share of the rows.
     random_state : int, RandomState instance or None, default=None
         Overrides ``mixup.random_state`` for the sample (the fit draws no
         random numbers).
@@ -96,13 +101,15 @@ def synthesize_parquet(
     mixup.fit(table, target)
     if n_samples is None:
         n_samples = int(mixup.partition_rows_.sum())
-    result = mixup.sample(n_samples, npartitions=npartitions, random_state=random_state)
+    result = mixup.sample(
+        n_samples, npartitions=npartitions, random_state=random_state, exact_class_counts=exact_class_counts
+    )
     if target is None:
         synthetic = result
     else:
         synthetic, labels = result
         if mixup._target_kind == CATEGORICAL and mixup.label_mixing == "soft":
-            scores = labels.rename(columns={label: f"{target}={label}" for label in labels.columns})
+            scores = labels.rename(columns={label: f"{target}_{label}" for label in labels.columns})
             for name in scores.columns:
                 synthetic[name] = scores[name]
             order = [c for c in columns if c in synthetic.columns and c != target]
