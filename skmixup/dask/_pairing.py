@@ -315,12 +315,14 @@ class OutputPlan:
     replacements: tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def plan_output(layout: Layout, o: int) -> OutputPlan:
+def plan_output(layout: Layout, o: int, *, replacements_only: bool = False) -> OutputPlan:
     """Pair the parents of output partition ``o`` (see the module docstring).
 
     Deterministic for a given layout: the task that lists the replacement
     rows and the task that mixes compute the same plan.  ``layout`` may be
-    :meth:`Layout.for_output` of ``o``.
+    :meth:`Layout.for_output` of ``o``.  ``replacements_only`` leaves the
+    plan's ``parents`` and ``strata`` empty (the first task needs only the
+    replacements).
     """
     local = o - layout.first_output
     counts = layout.counts[:, local]  # (K, G, P)
@@ -374,16 +376,21 @@ def plan_output(layout: Layout, o: int) -> OutputPlan:
                 replaced[1].append(np.full(hit.size, g, dtype=np.int64))
                 replaced[2].append(draw - (ends[source] - layout.sizes[g, source]))
         by_stratum.append(parents)
-    n_rows = int(layout.strata[local].sum())
-    strata = np.repeat(np.arange(n_strata), layout.strata[local])
-    if not layout.ordered:
-        strata = stream(layout.seed, _ORDER, o).permutation(strata)
-    parents = np.empty((n_rows, n_parents), dtype=np.int64)
-    for g, block in enumerate(by_stratum):
-        parents[strata == g] = block
     replacements = tuple(
         np.concatenate(parts) if parts else np.empty(0, dtype=np.int64) for parts in replaced
     )
+    if replacements_only:
+        return OutputPlan(
+            np.empty((0, n_parents), np.int64), np.empty(0, np.int64), n_block_rows, replacements
+        )
+    strata = np.repeat(np.arange(n_strata), layout.strata[local])
+    if n_strata == 1:  # one stratum: every row is alike, their order is already random
+        return OutputPlan(by_stratum[0], strata, n_block_rows, replacements)
+    if not layout.ordered:
+        strata = stream(layout.seed, _ORDER, o).permutation(strata)
+    parents = np.empty((len(strata), n_parents), dtype=np.int64)
+    # The rows of stratum g take that stratum's pairs, in order: a stable sort lists them.
+    parents[np.argsort(strata, kind="stable")] = np.concatenate(by_stratum)
     return OutputPlan(parents, strata, n_block_rows, replacements)
 
 

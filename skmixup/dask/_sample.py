@@ -23,8 +23,7 @@ from ._fit import TARGET, target_values
 
 def replacements(layout: _pairing.Layout, o: int) -> tuple[int, _pairing.OutputPlan]:
     """The replacement rows that output partition ``o`` asks for (its plan without the pairing)."""
-    plan = _pairing.plan_output(layout.for_output(o), o)
-    return o, _pairing.OutputPlan(plan.parents[:0], plan.strata[:0], plan.n_block_rows, plan.replacements)
+    return o, _pairing.plan_output(layout.for_output(o), o, replacements_only=True)
 
 
 def gather_requests(n_partitions: int, *plans) -> list[np.ndarray]:
