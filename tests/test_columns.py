@@ -743,3 +743,30 @@ def test_codes_take_the_smallest_dtype_that_holds_them(n_categories, dtype):
     wide = codec.decode(np.arange(3.0)[:, None], np.array([[0], [-1], [n_categories - 1]], dtype=np.int64))
     first, missing, last = wide["label"]
     assert first == "v00000" and pd.isna(missing) and last == f"v{n_categories - 1:05d}"
+
+
+# ------------------------------------------------------------------- found by fuzzing (test_properties)
+
+
+@pytest.mark.parametrize(
+    ("precision", "scale", "value"),
+    [
+        (19, 10, "999999999.9999999519"),
+        (21, 0, "-999999999999999999999"),
+        (38, 0, "9" * 38),
+        (16, 1, "-999999999999999.9"),
+    ],
+)
+def test_decimals_near_the_largest_of_their_precision_decode_to_themselves(precision, scale, value):
+    # Their nearest double rounds up to 10**digits, which the decimal type cannot hold: the cast
+    # back overflowed and decoded them as 0.
+    pa = pytest.importorskip("pyarrow")
+    import decimal
+
+    pa_type = pa.decimal128(precision, scale)
+    values = [decimal.Decimal(value), decimal.Decimal(value), None]
+    X = pd.DataFrame({"d": pd.Series(pd.arrays.ArrowExtensionArray(pa.array(values, pa_type)))})
+    _, decoded = round_trip(X)
+    assert decoded["d"].dtype == X["d"].dtype
+    got = decoded["d"].iloc[0]
+    assert abs(got - decimal.Decimal(value)) <= abs(decimal.Decimal(value)) * decimal.Decimal("1e-15")

@@ -138,6 +138,25 @@ class ObjectNumberHandler(_DecimalGrid):
         return self._series(data)
 
 
+def _largest_double(decimal_type) -> float:
+    """The largest double that the decimal type holds once rounded to its scale.
+
+    The double nearest ``10**digits - 10**-scale`` may round up to
+    ``10**digits``, which needs one digit more than the precision.
+    """
+    import pyarrow as pa
+
+    digits = decimal_type.precision - decimal_type.scale
+    largest = float(10**digits) - 10.0**-decimal_type.scale
+    for _ in range(64):  # a step or two below is always enough: the excess is under one ulp
+        try:
+            pa.array([largest], pa.float64()).cast(decimal_type)
+            break
+        except pa.ArrowInvalid:
+            largest = float(np.nextafter(largest, 0.0))
+    return largest
+
+
 class DecimalHandler(_ContinuousHandler):
     """Decimal columns: Arrow ``decimal128``/``decimal256``, and object columns of ``decimal.Decimal``.
 
@@ -162,8 +181,7 @@ class DecimalHandler(_ContinuousHandler):
             self._decimal_type = self._arrow_type
         self.decimals = self._decimal_type.scale
         self.grid_step = 10.0**-self.decimals
-        digits = self._decimal_type.precision - self.decimals
-        self._largest = float(10**digits) - self.grid_step
+        self._largest = _largest_double(self._decimal_type)
 
     def _encode(self, column):
         import pyarrow as pa
