@@ -770,3 +770,12 @@ def test_decimals_near_the_largest_of_their_precision_decode_to_themselves(preci
     assert decoded["d"].dtype == X["d"].dtype
     got = decoded["d"].iloc[0]
     assert abs(got - decimal.Decimal(value)) <= abs(decimal.Decimal(value)) * decimal.Decimal("1e-15")
+
+
+def test_errors_name_integer_labels_as_they_are_written():
+    # A column of a frame of several dtypes is named by a numpy scalar: "Column np.int64(54)".
+    X = pd.DataFrame({54: [1.0, np.inf, 2.0], 7: pd.array([1, 2, 3], dtype="Int8"), 9: [True, False, True]})
+    with pytest.raises(ValueError, match=r"^Column 54 holds inf"):
+        TableCodec().fit(X)
+    with pytest.raises(TypeError, match=r"^Column 9 is made an identifier"):
+        TableCodec(column_kinds={9: "identifier"}).fit(X.replace(np.inf, 0.0))

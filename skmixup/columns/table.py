@@ -108,7 +108,9 @@ class TableCodec:
                 duplicated = list(dict.fromkeys(X.columns[X.columns.duplicated()]))
                 raise ValueError(f"Column labels must be unique; duplicated: {duplicated!r}.")
             # Sparse columns are typed and mixed densely; decode makes them sparse again.
-            columns = [X.iloc[:, k] for k in range(X.shape[1])]
+            # Named by the labels as Python values: a column of a frame of several dtypes is
+            # named by a numpy scalar, which errors would show as np.int64(54).
+            columns = [X.iloc[:, k].rename(label) for k, label in enumerate(X.columns.tolist())]
             columns = [c.sparse.to_dense() if isinstance(c.dtype, pd.SparseDtype) else c for c in columns]
             return columns, X.columns, None
         if isinstance(X, pd.Series):
