@@ -202,3 +202,18 @@ def test_fit_copies_the_array_unless_told_not_to():
     by_reference = StructurePreservingMixup(copy=False, random_state=0).fit(X)
     X[:] = 1e6
     np.testing.assert_allclose(by_reference.sample(20), 1e6, rtol=1e-12)
+
+
+# Found by the property-based tests (tests/test_properties.py).
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_kernel mix: a weight of 1 adds 0·x_j (+0.0) to the kept value, so -0.0 comes back as +0.0",
+)
+def test_delta_zero_keeps_the_sign_of_zero():
+    X = pd.DataFrame({"x": [-0.0, 1.5, -0.0, 2.5, -0.0, 3.5], "z": np.arange(6.0)})
+    synthetic = StructurePreservingMixup(weights=EpBeta(delta=0), random_state=0).fit(X).sample(2000)
+    zeros = synthetic["x"].to_numpy()[synthetic["x"].to_numpy() == 0]
+    assert zeros.size > 500
+    assert np.signbit(zeros).all()  # every real zero is -0.0
