@@ -779,3 +779,16 @@ def test_errors_name_integer_labels_as_they_are_written():
         TableCodec().fit(X)
     with pytest.raises(TypeError, match=r"^Column 9 is made an identifier"):
         TableCodec(column_kinds={9: "identifier"}).fit(X.replace(np.inf, 0.0))
+
+
+@pytest.mark.parametrize("dtype", ["uint64", "UInt64", "uint64[pyarrow]"])
+def test_unsigned_identifiers_above_the_int64_range_get_fresh_values(dtype):
+    # The fresh values were made as int64: OverflowError beyond 2**63.
+    if dtype.endswith("[pyarrow]"):
+        pytest.importorskip("pyarrow")
+    from skmixup.columns import IntegerIdentifierHandler
+
+    real = pd.Series(np.arange(2**64 - 30, 2**64 - 5, dtype=np.uint64), name="key").astype(dtype)
+    fresh = IntegerIdentifierHandler().fit(real).generate(3, np.random.RandomState(0))
+    assert fresh.dtype == real.dtype
+    assert fresh.tolist() == [2**64 - 5, 2**64 - 4, 2**64 - 3]
