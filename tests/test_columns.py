@@ -792,3 +792,18 @@ def test_unsigned_identifiers_above_the_int64_range_get_fresh_values(dtype):
     fresh = IntegerIdentifierHandler().fit(real).generate(3, np.random.RandomState(0))
     assert fresh.dtype == real.dtype
     assert fresh.tolist() == [2**64 - 5, 2**64 - 4, 2**64 - 3]
+
+
+def test_arrow_halffloats_forced_categorical_round_trip():
+    # pyarrow has no sort kernel for halffloat: factorising raised ArrowNotImplementedError.
+    pa = pytest.importorskip("pyarrow")
+    values = pa.array(
+        np.array([0.5, -0.0, 0.5, 2.0], dtype=np.float16), mask=np.array([0, 0, 0, 1], dtype=bool)
+    )
+    X = pd.DataFrame({"h": pd.Series(pd.arrays.ArrowExtensionArray(values))})
+    codec, decoded = round_trip(X, column_kinds={"h": "categorical"})
+    assert codec.kinds == {"h": CATEGORICAL}
+    assert list(codec.handlers[0].categories) == [0.0, 0.5]
+    assert decoded["h"].dtype == X["h"].dtype
+    assert decoded["h"].isna().tolist() == [False, False, False, True]
+    assert decoded["h"].iloc[:3].tolist() == [0.5, 0.0, 0.5]
