@@ -807,3 +807,20 @@ def test_arrow_halffloats_forced_categorical_round_trip():
     assert decoded["h"].dtype == X["h"].dtype
     assert decoded["h"].isna().tolist() == [False, False, False, True]
     assert decoded["h"].iloc[:3].tolist() == [0.5, 0.0, 0.5]
+
+
+@pytest.mark.parametrize("scale", [0, 3, 7, 12])
+def test_decimals_of_15_significant_digits_decode_exactly(scale):
+    # The documented bound was |value|·10^scale < 2**53, but 640237370.5728001 (16 digits, below
+    # 2**53 units) is not exact: doubles hold 15 significant digits.
+    pa = pytest.importorskip("pyarrow")
+    import decimal
+
+    rng = np.random.RandomState(scale)
+    units = rng.randint(10**14, 10**15, size=2000, dtype=np.int64) * rng.choice([-1, 1], size=2000)
+    values = [decimal.Decimal(int(u)).scaleb(-scale, decimal.Context(prec=50)) for u in units]
+    X = pd.DataFrame(
+        {"d": pd.Series(pd.arrays.ArrowExtensionArray(pa.array(values, pa.decimal128(38, scale))))}
+    )
+    _, decoded = round_trip(X)
+    assert decoded["d"].tolist() == values

@@ -163,7 +163,8 @@ class DecimalHandler(_ContinuousHandler):
     Mixed as float64 and rounded back to the column's scale (its number of
     decimals: the Arrow type's scale, or the most decimals seen among the
     ``Decimal`` objects), then clipped to what the precision holds.  Values
-    are exact while ``|value|·10^scale < 2**53`` (15 significant digits).
+    are exact while they have at most 15 significant digits
+    (``|value|·10^scale < 10**15``): a double holds no more.
     Object decimals are rebuilt through pyarrow.
     """
 
