@@ -824,3 +824,17 @@ def test_decimals_of_15_significant_digits_decode_exactly(scale):
     )
     _, decoded = round_trip(X)
     assert decoded["d"].tolist() == values
+
+
+def test_fresh_identifiers_of_a_string_array_are_not_truncated_to_its_width():
+    # Every one-letter id is taken: the fresh ones get a suffix ("h~0"), which a <U1 array cut
+    # back to real ids ("h"), repeated.
+    import string
+
+    X = np.array(list(string.ascii_lowercase))[:, None]
+    codec = TableCodec().fit(X)
+    assert codec.kinds == {0: "identifier"}
+    fresh = codec.decode(np.empty((30, 0)), np.empty((30, 0), dtype=np.int8), random_state=0)
+    assert fresh.dtype.kind == "U" and fresh.shape == (30, 1)
+    assert not set(fresh.ravel()) & set(X.ravel())
+    assert len(set(fresh.ravel())) == 30

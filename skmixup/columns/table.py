@@ -464,8 +464,9 @@ class TableCodec:
         -------
         DataFrame or ndarray
             A DataFrame with the fitted labels, order and dtypes and a fresh
-            ``RangeIndex``; or an array of the fitted array's dtype.  Dropped
-            columns are left out; identifier columns hold fresh values.
+            ``RangeIndex``; or an array of the fitted array's dtype (a string
+            array widened if fresh identifiers are longer than its width).
+            Dropped columns are left out; identifier columns hold fresh values.
         """
         self._check_fitted()
         n_continuous, n_categorical = len(self.continuous_indices), len(self.categorical_indices)
@@ -516,7 +517,12 @@ class TableCodec:
                 decode_group(task)
         decoded_kept = [decoded[position] for position in self._kept]
         if self._frame_columns is None:
-            rows = np.empty((len(decoded_kept), len(continuous)), dtype=self._array_dtype)
+            dtype = self._array_dtype
+            if dtype.kind == "U":  # fresh identifiers may need more room than the real strings
+                lengths = [decoded[k].str.len().max() for k in self.identifier_indices if len(continuous)]
+                longest = int(max(lengths, default=0))
+                dtype = max(dtype, np.dtype(f"<U{longest}"), key=lambda d: d.itemsize)
+            rows = np.empty((len(decoded_kept), len(continuous)), dtype=dtype)
             for k, column in enumerate(decoded_kept):
                 rows[k] = column.to_numpy()
             return _transposed(rows)
