@@ -6,6 +6,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from optional import require
 
 from skmixup.columns import (
     CATEGORICAL,
@@ -760,7 +761,7 @@ def test_codes_take_the_smallest_dtype_that_holds_them(n_categories, dtype):
 def test_decimals_near_the_largest_of_their_precision_decode_to_themselves(precision, scale, value):
     # Their nearest double rounds up to 10**digits, which the decimal type cannot hold: the cast
     # back overflowed and decoded them as 0.
-    pa = pytest.importorskip("pyarrow")
+    pa = require("pyarrow")
     import decimal
 
     pa_type = pa.decimal128(precision, scale)
@@ -785,7 +786,7 @@ def test_errors_name_integer_labels_as_they_are_written():
 def test_unsigned_identifiers_above_the_int64_range_get_fresh_values(dtype):
     # The fresh values were made as int64: OverflowError beyond 2**63.
     if dtype.endswith("[pyarrow]"):
-        pytest.importorskip("pyarrow")
+        require("pyarrow")
     from skmixup.columns import IntegerIdentifierHandler
 
     real = pd.Series(np.arange(2**64 - 30, 2**64 - 5, dtype=np.uint64), name="key").astype(dtype)
@@ -796,7 +797,7 @@ def test_unsigned_identifiers_above_the_int64_range_get_fresh_values(dtype):
 
 def test_arrow_halffloats_forced_categorical_round_trip():
     # pyarrow has no sort kernel for halffloat: factorising raised ArrowNotImplementedError.
-    pa = pytest.importorskip("pyarrow")
+    pa = require("pyarrow")
     values = pa.array(
         np.array([0.5, -0.0, 0.5, 2.0], dtype=np.float16), mask=np.array([0, 0, 0, 1], dtype=bool)
     )
@@ -813,7 +814,7 @@ def test_arrow_halffloats_forced_categorical_round_trip():
 def test_decimals_of_15_significant_digits_decode_exactly(scale):
     # The documented bound was |value|·10^scale < 2**53, but 640237370.5728001 (16 digits, below
     # 2**53 units) is not exact: doubles hold 15 significant digits.
-    pa = pytest.importorskip("pyarrow")
+    pa = require("pyarrow")
     import decimal
 
     rng = np.random.RandomState(scale)
