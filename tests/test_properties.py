@@ -15,7 +15,15 @@ switches:
   output; continuous values stay within the observed range widened by the
   weight law's reach beyond [0, 1];
 - the input is unchanged, and the same ``random_state`` gives the same output;
-- with ``EpBeta(delta=0)`` every output row is a real row, bit for bit.
+- with ``EpBeta(delta=0)`` every output row is a real row, bit for bit
+  (but for the sign of zero: see KNOWN_DEFECTS);
+- ``TableCodec`` decodes what it encodes, value for value, where float64
+  holds the values exactly.
+
+Defects of modules this suite does not fix are xfailed in
+``test_bad_input.py``; the examples that meet them are discarded here
+(:data:`KNOWN_DEFECTS`, :func:`subnormals_rescaled`, zeros compared
+without their sign) so that the search goes on past them.
 
 The number of examples comes from the hypothesis profile (``tests/conftest.py``).
 """
@@ -23,7 +31,6 @@ The number of examples comes from the hypothesis profile (``tests/conftest.py``)
 from __future__ import annotations
 
 import copy
-import datetime
 import math
 import os
 import re
@@ -64,6 +71,7 @@ PARAMETERS = (
 )
 _PACKAGES = tuple(os.path.dirname(module.__file__) + os.sep for module in (skmixup, sklearn, imblearn))
 MISSING = object()  # one key for every missing value (NaN, None, NA, NaT, null)
+_LARGEST = float(np.finfo(np.float64).max)
 
 
 # ------------------------------------------------------------------ the error checker
@@ -120,7 +128,7 @@ def attempt(call, labels, caught: list | None = None):
         warnings.simplefilter("always")
         try:
             result = call()
-        except (ValueError, TypeError, ArithmeticError, KeyError, IndexError, AttributeError) as error:
+        except Exception as error:  # any kind: check_error says which are allowed
             check_error(error, labels)
             result = None
     if caught is not None:
@@ -209,11 +217,14 @@ def as_floats(series: pd.Series) -> np.ndarray | None:
         values = series.array.asi8.astype(np.float64)
     elif is_object(dtype):
         present = series[~missing]
-        if len(present) and isinstance(present.iloc[0], datetime.date):
+        family = pd.api.types.infer_dtype(present, skipna=True)
+        if family == "date":
             values = np.zeros(len(series))
             values[~missing] = np.asarray(present.to_numpy(), dtype="datetime64[D]").astype(np.float64)
-        else:
+        elif family in ("integer", "floating", "mixed-integer-float", "decimal", "empty"):
             values = np.array([float(v) if not m else 0.0 for v, m in zip(series, missing, strict=True)])
+        else:
+            return None
     elif pd.api.types.is_numeric_dtype(dtype) and not isinstance(dtype, pd.CategoricalDtype):
         values = series.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
@@ -273,12 +284,12 @@ def column_keys(series: pd.Series, signed_zero: bool = True, like: pd.Series | N
         else isinstance(dtype, np.dtype | pd.DatetimeTZDtype) and dtype.kind in "mM"
     )
     if temporal:
-        counts = as_floats(series) if isinstance(dtype, pd.ArrowDtype) else series.array.asi8
         missing = series.isna().to_numpy()
-        if isinstance(dtype, pd.ArrowDtype):  # exact counts, not their doubles
-            data = arrow_array(series)
+        if isinstance(dtype, pd.ArrowDtype):
             storage = pa.int32() if dtype.pyarrow_dtype.bit_width == 32 else pa.int64()
-            counts = data.cast(storage).fill_null(0).to_numpy(zero_copy_only=False)
+            counts = arrow_array(series).cast(storage).fill_null(0).to_numpy(zero_copy_only=False)
+        else:
+            counts = series.array.asi8
         return [MISSING if m else int(c) for c, m in zip(counts, missing, strict=True)]
     # An object column of ints and floats is one of floats (ObjectNumberHandler).
     float_column = is_float_dtype(dtype) or (
@@ -359,7 +370,13 @@ def check_table(out, X: pd.DataFrame, mixup, n_rows: int, parents: pd.DataFrame,
         step = handlers[label].grid_step or 0.0
         if getattr(real.dtype, "tz", None) is not None and not isinstance(real.dtype, pd.ArrowDtype):
             step += 3600 * S.PER_SECOND[real.dtype.unit]  # snapped across a daylight-saving change
-        slack = (spread * width * (1 + 1e-9) if spread else 0.0) + step + 1e-12 * max(abs(low), abs(high))
+        # Offsets from a reference inside the whole column's range carry float64 errors of its scale
+        # (columns spanning more than 2**53 steps are warned of).
+        everything = as_floats(real)
+        everything = everything[~np.isnan(everything)]
+        scale = min(float(np.abs(everything).max()), _LARGEST) if everything.size else 0.0
+        precision = max(1e-12 * max(abs(low), abs(high)), 4 * float(np.spacing(scale)))
+        slack = (spread * width * (1 + 1e-9) if spread else 0.0) + step + precision
         assert present.min() >= low - slack and present.max() <= high + slack, (
             f"column {label!r} observed in [{low}, {high}] gave values in [{present.min()}, {present.max()}] "
             f"(weights reach {spread} beyond [0, 1])"
