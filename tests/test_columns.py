@@ -839,3 +839,18 @@ def test_fresh_identifiers_of_a_string_array_are_not_truncated_to_its_width():
     assert fresh.dtype.kind == "U" and fresh.shape == (30, 1)
     assert not set(fresh.ravel()) & set(X.ravel())
     assert len(set(fresh.ravel())) == 30
+
+
+def test_float_columns_near_the_largest_double_learn_no_grid_without_overflow_warnings():
+    # The sample screen multiplied 1e308 by 10 before the size check: RuntimeWarning (an error
+    # in this suite) for any float column holding a fraction and a huge value.
+    import warnings
+
+    from skmixup.columns.floats import observed_decimals
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert observed_decimals(np.array([0.5, 1e308, 3.0])) is None
+        codec, decoded = round_trip(pd.DataFrame({"x": [0.5, 1e308, np.nan, -1.7e308]}))
+    assert codec.handlers[0].decimals is None
+    assert decoded["x"].tolist()[:2] == [0.5, 1e308]

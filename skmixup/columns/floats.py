@@ -47,7 +47,9 @@ def observed_decimals(values: np.ndarray, max_decimals: int = MAX_DECIMALS) -> i
 
 
 def _on_grid(values: np.ndarray, scale: float) -> bool:
-    return bool(np.array_equal(np.rint(values * scale) / scale, values))
+    # Huge values overflow to inf, which is on no grid: the answer is right, the warning noise.
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.array_equal(np.rint(values * scale) / scale, values))
 
 
 def round_to_decimals(values: np.ndarray, decimals: int) -> np.ndarray:
