@@ -854,3 +854,13 @@ def test_float_columns_near_the_largest_double_learn_no_grid_without_overflow_wa
         codec, decoded = round_trip(pd.DataFrame({"x": [0.5, 1e308, np.nan, -1.7e308]}))
     assert codec.handlers[0].decimals is None
     assert decoded["x"].tolist()[:2] == [0.5, 1e308]
+
+
+def test_decoding_after_the_originals_keeps_object_strings_object():
+    # fit_resample's originals and new rows were joined into a Series without a dtype, which
+    # pandas 3 infers as "str" for object strings.
+    X = pd.DataFrame({"s": pd.Series(["a", "b", None, "a"], dtype=object), "x": [1.0, 2.0, 3.0, 4.0]})
+    codec = TableCodec().fit(X)
+    joined = codec.decode(*codec.encode(X), originals=X)
+    assert joined.dtypes.to_dict() == X.dtypes.to_dict()
+    assert joined["s"].tolist()[:4] == ["a", "b", None, "a"] and len(joined) == 8

@@ -544,7 +544,8 @@ class TableCodec:
                 values = np.empty(len(before) + len(after), dtype=before.dtype)
                 values[: len(before)] = before.to_numpy()
                 values[len(before) :] = after.to_numpy()
-                joined[position] = pd.Series(values, name=after.name, copy=False)
+                # The dtype given: pandas 3 would infer "str" for object strings.
+                joined[position] = pd.Series(values, name=after.name, dtype=before.dtype, copy=False)
             else:
                 joined[position] = pd.concat([before, after], ignore_index=True)
         return joined
