@@ -262,3 +262,19 @@ def test_the_median_kurtosis_of_a_table_does_not_depend_on_its_scale():
         warnings.simplefilter("error", RuntimeWarning)
         resolved = KurtosisMatchedWeights().resolve(table * 1e80).kurtosis
     assert resolved == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="weights/_circle.py: at delta=0 the vertex weights are 1/3 + (2/3)cos(2π/3) = ±2e-16, not 0, "
+    "so 'copies' mix in the other parents (0.1 next to 1e300 comes back as -2.8e284)",
+)
+def test_circle_weights_at_delta_zero_return_real_rows():
+    from skmixup import CircleWeights, KurtosisMatchedWeights
+
+    weights, _ = CircleWeights(delta=0.0).draw(1000, random_state=0)
+    assert set(np.unique(weights)) == {0.0, 1.0}
+    X = pd.DataFrame({"x": [0.1, 1e17, 3.0, 226.0, 1e300, 7.0]})
+    for law in (CircleWeights(delta=0.0), KurtosisMatchedWeights(delta=0.0, kurtosis=4.0)):
+        synthetic = StructurePreservingMixup(weights=law, random_state=0).fit(X).sample(300)
+        assert set(synthetic["x"]) <= set(X["x"])
