@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from optional import require
 from scipy import stats
 
-from skmixup import Beta, EpBeta, ScipyWeights, Uniform
+from skmixup import Beta, CircleWeights, EpBeta, KurtosisMatchedWeights, ScipyWeights, Uniform
 
 pa = require("pyarrow")  # Arrow dtypes need it: the property tests skip without it
 
@@ -497,27 +497,64 @@ EPBETAS = (
 SCIPY_LAWS = (stats.beta(2, 5), stats.uniform(-0.2, 1.4), stats.norm(0.5, 0.4))
 
 
+# Three parents: the circle, and its mixture with EpBeta rows (a target kurtosis, or the table's).
+MULTI_PARENT_LAWS = (
+    CircleWeights(),
+    CircleWeights(delta=0.11),
+    CircleWeights(delta=0.0),
+    KurtosisMatchedWeights(),
+    KurtosisMatchedWeights(delta=0.02, kurtosis=9.0, epsilon=1.0),
+    KurtosisMatchedWeights(delta=0.0),
+)
+
+
+# delta = 0: one parent has all the weight, so every synthetic row is a real row.
+RESAMPLING_LAWS = (
+    EpBeta(delta=0.0),
+    EpBeta(delta=0.0, epsilon=1.0),
+    EpBeta(delta=0.0, epsilon=(0.0, 0.5)),
+)
+# Not yet: their vertex weights are ±2e-16, not 0 (test_bad_input.py::
+# test_circle_weights_at_delta_zero_return_real_rows, xfail); add them to RESAMPLING_LAWS once fixed.
+RESAMPLING_LAWS_PENDING = (
+    CircleWeights(delta=0.0),
+    KurtosisMatchedWeights(delta=0.0),
+    KurtosisMatchedWeights(delta=0.0, kurtosis=4.0),
+)
+
+
 def weight_laws():
-    """Every weight law: Uniform, Beta(a, b), EpBeta (a few solutions), frozen scipy laws and ScipyWeights."""
+    """Every weight law: Uniform, Beta(a, b), EpBeta (a few solutions), frozen scipy laws and
+    ScipyWeights, CircleWeights and KurtosisMatchedWeights."""
     return st.one_of(
         st.just(Uniform()),
         st.builds(Beta, st.floats(0.05, 20), st.floats(0.05, 20)),
         st.sampled_from(EPBETAS),
         st.sampled_from(SCIPY_LAWS),
         st.sampled_from(SCIPY_LAWS).map(ScipyWeights),
+        st.sampled_from(MULTI_PARENT_LAWS),
     )
 
 
-def support(law) -> tuple[float, float]:
-    """The support of a weight law (``inf`` for unbounded ones)."""
+def reach(law) -> float:
+    """The largest total negative weight of a row (``inf`` for unbounded laws).
+
+    A mix ``Σ w_k x_k`` of values in ``[low, high]`` lies within
+    ``[low - N·(high - low), high + N·(high - low)]``, N the sum of the
+    negative weights: ``max(0, -min W, max W - 1)`` for two parents, 1/3 on
+    the circle (the weights range over [-1/3, 1] and one at most is negative).
+    """
+    if isinstance(law, CircleWeights):
+        return 1.0 / 3.0
+    if isinstance(law, KurtosisMatchedWeights):
+        return max(1.0 / 3.0, reach(EpBeta(delta=law.delta, epsilon=law.epsilon)))
     if isinstance(law, Uniform | Beta):
-        return 0.0, 1.0
-    if isinstance(law, ScipyWeights):
-        law = law.distribution
-    if isinstance(law, EpBeta):
-        return -law.epsilon_[0], 1.0 + law.epsilon_[1]
-    low, high = law.support()
-    return float(low), float(high)
+        low, high = 0.0, 1.0
+    elif isinstance(law, EpBeta):
+        low, high = -law.epsilon_[0], 1.0 + law.epsilon_[1]
+    else:
+        low, high = (law.distribution if isinstance(law, ScipyWeights) else law).support()
+    return max(0.0, -float(low), float(high) - 1.0)
 
 
 def estimator_params():

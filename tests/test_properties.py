@@ -49,7 +49,7 @@ from optional import require
 from sklearn.utils._param_validation import InvalidParameterError
 
 import skmixup
-from skmixup import EpBeta, ScipyWeights, StructurePreservingMixup
+from skmixup import Beta, EpBeta, ScipyWeights, StructurePreservingMixup
 from skmixup.columns import TableCodec
 
 pa = S.pa
@@ -105,6 +105,19 @@ KNOWN_DEFECTS = {
 }
 
 
+def known_warnings(unexpected: list, law) -> bool:
+    """Whether the warnings are those of a known defect.
+
+    test_the_median_kurtosis_of_a_table_does_not_depend_on_its_scale: the
+    'median' kurtosis of KurtosisMatchedWeights overflows on huge values
+    (in its own code, or in the numpy reductions it calls).
+    """
+    if getattr(law, "kurtosis", None) != "median":
+        return False
+    places = (os.path.join("weights", "_kurtosis.py"), os.path.join("_core", "_methods.py"))
+    return all(issubclass(w.category, RuntimeWarning) and w.filename.endswith(places) for w in unexpected)
+
+
 def check_error(error: BaseException, labels) -> None:
     """Fail unless ``error`` is a clear ValueError / TypeError of ours naming a column or parameter."""
     where = traceback.extract_tb(error.__traceback__)[-1].filename
@@ -119,10 +132,11 @@ def check_error(error: BaseException, labels) -> None:
         ) from error
 
 
-def attempt(call, labels, caught: list | None = None):
+def attempt(call, labels, caught: list | None = None, law=None):
     """``call()``, or None if it raised a clear error; warnings other than UserWarning fail.
 
-    The warnings are appended to ``caught`` when it is given.
+    The warnings are appended to ``caught`` when it is given; ``law`` is the
+    weight law in use (some known defects are the law's).
     """
     with warnings.catch_warnings(record=True) as recorded:
         warnings.simplefilter("always")
@@ -134,6 +148,8 @@ def attempt(call, labels, caught: list | None = None):
     if caught is not None:
         caught.extend(recorded)
     unexpected = [w for w in recorded if w.category is not UserWarning]
+    if unexpected and known_warnings(unexpected, law):
+        reject()
     assert not unexpected, [
         f"{w.category.__name__} at {w.filename}:{w.lineno}: {w.message}" for w in unexpected
     ]
@@ -318,12 +334,6 @@ def is_dictionary(dtype) -> bool:
 # ------------------------------------------------------------------ the checks of an output table
 
 
-def reach(law) -> float:
-    """How far beyond [0, 1] the law's weights go: mixed values stay within the range widened by it."""
-    low, high = S.support(law)
-    return max(0.0, -low, high - 1.0)
-
-
 def check_table(out, X: pd.DataFrame, mixup, n_rows: int, parents: pd.DataFrame, law) -> None:
     """The properties of a synthetic table ``out`` made from the rows ``parents`` of ``X``."""
     kinds = mixup.column_kinds_
@@ -332,7 +342,7 @@ def check_table(out, X: pd.DataFrame, mixup, n_rows: int, parents: pd.DataFrame,
     pd.testing.assert_index_equal(out.columns, X.columns[[kinds[c] != "drop" for c in X.columns]], exact=True)
     pd.testing.assert_index_equal(out.index, pd.RangeIndex(n_rows), exact=True)
     handlers = {h.name: h for h in mixup._codec.continuous_handlers}
-    spread = reach(law)
+    spread = S.reach(law)
     for label in kept:
         column, real, kind = out[label], X[label], kinds[label]
         assert column.dtype == real.dtype, (label, column.dtype, real.dtype)
@@ -374,7 +384,7 @@ def check_table(out, X: pd.DataFrame, mixup, n_rows: int, parents: pd.DataFrame,
         # (columns spanning more than 2**53 steps are warned of).
         everything = as_floats(real)
         everything = everything[~np.isnan(everything)]
-        scale = min(float(np.abs(everything).max()), _LARGEST) if everything.size else 0.0
+        scale = min(float(np.abs(everything).max()), _LARGEST / 2) if everything.size else 0.0
         precision = max(1e-12 * max(abs(low), abs(high)), 4 * float(np.spacing(scale)))
         slack = (spread * width * (1 + 1e-9) if spread else 0.0) + step + precision
         assert present.min() >= low - slack and present.max() <= high + slack, (
@@ -453,7 +463,7 @@ def test_sample_keeps_the_table_shape_and_its_values_sane(X, law, params, n_samp
         return StructurePreservingMixup(weights=law, label_mixing=label_mixing, column_kinds=kinds, **params)
 
     mixup = make()
-    result = attempt(lambda: mixup.fit(X, y).sample(n_samples), labels)
+    result = attempt(lambda: mixup.fit(X, y).sample(n_samples), labels, law=law)
     assert_same_frame(X, before)  # the input is unchanged
     same(y, y_before)
     if result is None:
@@ -467,7 +477,7 @@ def test_sample_keeps_the_table_shape_and_its_values_sane(X, law, params, n_samp
         else:
             check_labels(y_new, y, n_samples, mixup.classes_)
     # the same random_state gives the same output, from a new estimator too
-    same(attempt(lambda: make().fit(X, y).sample(n_samples), labels), result)
+    same(attempt(lambda: make().fit(X, y).sample(n_samples), labels, law=law), result)
 
 
 @FUZZ
@@ -488,7 +498,7 @@ def test_fit_resample_keeps_the_rows_and_adds_sane_ones(X, law, params, strategy
         return StructurePreservingMixup(weights=law, sampling_strategy=strategy, column_kinds=kinds, **params)
 
     mixup = make()
-    result = attempt(lambda: mixup.fit_resample(X, y), labels)
+    result = attempt(lambda: mixup.fit_resample(X, y), labels, law=law)
     assert_same_frame(X, before)
     same(y, y_before)
     if result is None:
@@ -509,7 +519,7 @@ def test_fit_resample_keeps_the_rows_and_adds_sane_ones(X, law, params, strategy
     new = X_res.iloc[len(X) :].reset_index(drop=True)
     if n_new:
         check_table(new, X, mixup, n_new, parents, mixup.weights_)
-    same(attempt(lambda: make().fit_resample(X, y), labels), result)
+    same(attempt(lambda: make().fit_resample(X, y), labels, law=law), result)
 
 
 def subnormals_rescaled(X: pd.DataFrame, wrong: list) -> bool:
@@ -551,20 +561,20 @@ def check_real_rows(out: pd.DataFrame, X: pd.DataFrame, compared: list, groups=N
 @FUZZ
 @given(X=S.frames(), params=S.estimator_params(), n_samples=st.integers(1, 60), data=st.data())
 def test_delta_zero_returns_real_rows_bit_for_bit(X, params, n_samples, data):
-    """EpBeta(delta=0) is W ∈ {0, 1}: every synthetic row is a real row (identifiers aside)."""
+    """delta=0 puts all the weight on one parent: every synthetic row is a real row (identifiers aside)."""
     labels = list(X.columns)
-    epsilon = data.draw(st.sampled_from((0.3, 1.0, (0.0, 0.5))), label="epsilon")
+    law = data.draw(st.sampled_from(S.RESAMPLING_LAWS), label="law")
     params = {**params, "clip": None}
-    mixup = StructurePreservingMixup(weights=EpBeta(delta=0.0, epsilon=epsilon), **params)
+    mixup = StructurePreservingMixup(weights=law, **params)
     caught = []
-    out = attempt(lambda: mixup.fit(X).sample(n_samples), labels, caught)
+    out = attempt(lambda: mixup.fit(X).sample(n_samples), labels, caught, law=law)
     if out is None:
         return
     exact = exact_columns(X, caught)
     compared = [c for c in exact if mixup.column_kinds_[c] not in ("identifier", "drop")]
     check_real_rows(out, X, compared)
     y = data.draw(S.class_labels(len(X)), label="y")
-    result = attempt(lambda: mixup.fit_resample(X, y), labels, caught)
+    result = attempt(lambda: mixup.fit_resample(X, y), labels, caught, law=law)
     if result is None:
         return
     X_res, y_res = result
@@ -603,7 +613,7 @@ def test_arrays_come_back_as_arrays_of_their_dtype(X, law, params, n_samples):
     before = X.copy()
     y = np.arange(len(X)) % 2
     mixup = StructurePreservingMixup(weights=law, **params)
-    out = attempt(lambda: mixup.fit(X).sample(n_samples), labels)
+    out = attempt(lambda: mixup.fit(X).sample(n_samples), labels, law=law)
     np.testing.assert_array_equal(X, before)
     assert X.dtype == before.dtype
     if out is None:
@@ -620,7 +630,9 @@ def test_arrays_come_back_as_arrays_of_their_dtype(X, law, params, n_samples):
         assert not np.isinf(out).any()
         complete = ~np.isnan(X).any(axis=0)
         assert not np.isnan(out[:, complete]).any()
-    result = attempt(lambda: StructurePreservingMixup(weights=law, **params).fit_resample(X, y), labels)
+    result = attempt(
+        lambda: StructurePreservingMixup(weights=law, **params).fit_resample(X, y), labels, law=law
+    )
     if result is not None:
         X_res, y_res = result
         assert X_res.dtype == out.dtype and X_res.shape[1] == X.shape[1]
@@ -635,7 +647,7 @@ def test_polars_frames_keep_their_schema(X, law, random_state, data):
     labels = list(X.columns)
     before = X.clone()
     mixup = StructurePreservingMixup(weights=law, random_state=random_state)
-    out = attempt(lambda: mixup.fit(X).sample(7), labels)
+    out = attempt(lambda: mixup.fit(X).sample(7), labels, law=law)
     assert X.equals(before) and X.schema == before.schema
     if out is not None:
         assert isinstance(out, pl.DataFrame) and out.height == 7
@@ -647,7 +659,9 @@ def test_polars_frames_keep_their_schema(X, law, random_state, data):
     n_classes = data.draw(st.integers(1, 3), label="n_classes")
     y = pl.Series("target", [k % n_classes for k in range(X.height)])
     result = attempt(
-        lambda: StructurePreservingMixup(weights=law, random_state=random_state).fit_resample(X, y), labels
+        lambda: StructurePreservingMixup(weights=law, random_state=random_state).fit_resample(X, y),
+        labels,
+        law=law,
     )
     if result is not None:
         X_res, y_res = result
@@ -656,6 +670,13 @@ def test_polars_frames_keep_their_schema(X, law, random_state, data):
         assert y_res.dtype == y.dtype and y_res.name == "target"
 
 
-def test_scipy_weights_reach_is_read_from_the_law():
-    assert reach(ScipyWeights(S.SCIPY_LAWS[1])) == pytest.approx(0.2)
-    assert reach(EpBeta(delta=0.01, epsilon=(0.1, 0.5))) == pytest.approx(0.5)
+def test_the_reach_of_each_law():
+    assert S.reach(ScipyWeights(S.SCIPY_LAWS[1])) == pytest.approx(0.2)
+    assert S.reach(S.SCIPY_LAWS[2]) == np.inf
+    assert S.reach(EpBeta(delta=0.01, epsilon=(0.1, 0.5))) == pytest.approx(0.5)
+    assert S.reach(Beta(2, 3)) == 0.0
+    for law in S.MULTI_PARENT_LAWS:
+        if getattr(law, "kurtosis", None) == "median":  # its target is learnt from a table
+            law = law.resolve(np.random.RandomState(0).laplace(size=(1000, 2)))
+        weights, _ = law.draw(20_000, random_state=0)
+        assert np.clip(-weights, 0, None).sum(axis=1).max() <= S.reach(law) + 1e-12
