@@ -6,6 +6,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from optional import require
 
 from skmixup.columns import (
     CATEGORICAL,
@@ -743,3 +744,123 @@ def test_codes_take_the_smallest_dtype_that_holds_them(n_categories, dtype):
     wide = codec.decode(np.arange(3.0)[:, None], np.array([[0], [-1], [n_categories - 1]], dtype=np.int64))
     first, missing, last = wide["label"]
     assert first == "v00000" and pd.isna(missing) and last == f"v{n_categories - 1:05d}"
+
+
+# ------------------------------------------------------------------- found by fuzzing (test_properties)
+
+
+@pytest.mark.parametrize(
+    ("precision", "scale", "value"),
+    [
+        (19, 10, "999999999.9999999519"),
+        (21, 0, "-999999999999999999999"),
+        (38, 0, "9" * 38),
+        (16, 1, "-999999999999999.9"),
+    ],
+)
+def test_decimals_near_the_largest_of_their_precision_decode_to_themselves(precision, scale, value):
+    # Their nearest double rounds up to 10**digits, which the decimal type cannot hold: the cast
+    # back overflowed and decoded them as 0.
+    pa = require("pyarrow")
+    import decimal
+
+    pa_type = pa.decimal128(precision, scale)
+    values = [decimal.Decimal(value), decimal.Decimal(value), None]
+    X = pd.DataFrame({"d": pd.Series(pd.arrays.ArrowExtensionArray(pa.array(values, pa_type)))})
+    _, decoded = round_trip(X)
+    assert decoded["d"].dtype == X["d"].dtype
+    got = decoded["d"].iloc[0]
+    assert abs(got - decimal.Decimal(value)) <= abs(decimal.Decimal(value)) * decimal.Decimal("1e-15")
+
+
+def test_errors_name_integer_labels_as_they_are_written():
+    # A column of a frame of several dtypes is named by a numpy scalar: "Column np.int64(54)".
+    X = pd.DataFrame({54: [1.0, np.inf, 2.0], 7: pd.array([1, 2, 3], dtype="Int8"), 9: [True, False, True]})
+    with pytest.raises(ValueError, match=r"^Column 54 holds inf"):
+        TableCodec().fit(X)
+    with pytest.raises(TypeError, match=r"^Column 9 is made an identifier"):
+        TableCodec(column_kinds={9: "identifier"}).fit(X.replace(np.inf, 0.0))
+
+
+@pytest.mark.parametrize("dtype", ["uint64", "UInt64", "uint64[pyarrow]"])
+def test_unsigned_identifiers_above_the_int64_range_get_fresh_values(dtype):
+    # The fresh values were made as int64: OverflowError beyond 2**63.
+    if dtype.endswith("[pyarrow]"):
+        require("pyarrow")
+    from skmixup.columns import IntegerIdentifierHandler
+
+    real = pd.Series(np.arange(2**64 - 30, 2**64 - 5, dtype=np.uint64), name="key").astype(dtype)
+    fresh = IntegerIdentifierHandler().fit(real).generate(3, np.random.RandomState(0))
+    assert fresh.dtype == real.dtype
+    assert fresh.tolist() == [2**64 - 5, 2**64 - 4, 2**64 - 3]
+
+
+def test_arrow_halffloats_forced_categorical_round_trip():
+    # pyarrow has no sort kernel for halffloat: factorising raised ArrowNotImplementedError.
+    pa = require("pyarrow")
+    values = pa.array(
+        np.array([0.5, -0.0, 0.5, 2.0], dtype=np.float16), mask=np.array([0, 0, 0, 1], dtype=bool)
+    )
+    X = pd.DataFrame({"h": pd.Series(pd.arrays.ArrowExtensionArray(values))})
+    codec, decoded = round_trip(X, column_kinds={"h": "categorical"})
+    assert codec.kinds == {"h": CATEGORICAL}
+    assert list(codec.handlers[0].categories) == [0.0, 0.5]
+    assert decoded["h"].dtype == X["h"].dtype
+    assert decoded["h"].isna().tolist() == [False, False, False, True]
+    assert decoded["h"].iloc[:3].tolist() == [0.5, 0.0, 0.5]
+
+
+@pytest.mark.parametrize("scale", [0, 3, 7, 12])
+def test_decimals_of_15_significant_digits_decode_exactly(scale):
+    # The documented bound was |value|·10^scale < 2**53, but 640237370.5728001 (16 digits, below
+    # 2**53 units) is not exact: doubles hold 15 significant digits.
+    pa = require("pyarrow")
+    import decimal
+
+    rng = np.random.RandomState(scale)
+    units = rng.randint(10**14, 10**15, size=2000, dtype=np.int64) * rng.choice([-1, 1], size=2000)
+    values = [decimal.Decimal(int(u)).scaleb(-scale, decimal.Context(prec=50)) for u in units]
+    X = pd.DataFrame(
+        {"d": pd.Series(pd.arrays.ArrowExtensionArray(pa.array(values, pa.decimal128(38, scale))))}
+    )
+    _, decoded = round_trip(X)
+    assert decoded["d"].tolist() == values
+
+
+def test_fresh_identifiers_of_a_string_array_are_not_truncated_to_its_width():
+    # Every one-letter id is taken: the fresh ones get a suffix ("h~0"), which a <U1 array cut
+    # back to real ids ("h"), repeated.
+    import string
+
+    X = np.array(list(string.ascii_lowercase))[:, None]
+    codec = TableCodec().fit(X)
+    assert codec.kinds == {0: "identifier"}
+    fresh = codec.decode(np.empty((30, 0)), np.empty((30, 0), dtype=np.int8), random_state=0)
+    assert fresh.dtype.kind == "U" and fresh.shape == (30, 1)
+    assert not set(fresh.ravel()) & set(X.ravel())
+    assert len(set(fresh.ravel())) == 30
+
+
+def test_float_columns_near_the_largest_double_learn_no_grid_without_overflow_warnings():
+    # The sample screen multiplied 1e308 by 10 before the size check: RuntimeWarning (an error
+    # in this suite) for any float column holding a fraction and a huge value.
+    import warnings
+
+    from skmixup.columns.floats import observed_decimals
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert observed_decimals(np.array([0.5, 1e308, 3.0])) is None
+        codec, decoded = round_trip(pd.DataFrame({"x": [0.5, 1e308, np.nan, -1.7e308]}))
+    assert codec.handlers[0].decimals is None
+    assert decoded["x"].tolist()[:2] == [0.5, 1e308]
+
+
+def test_decoding_after_the_originals_keeps_object_strings_object():
+    # fit_resample's originals and new rows were joined into a Series without a dtype, which
+    # pandas 3 infers as "str" for object strings.
+    X = pd.DataFrame({"s": pd.Series(["a", "b", None, "a"], dtype=object), "x": [1.0, 2.0, 3.0, 4.0]})
+    codec = TableCodec().fit(X)
+    joined = codec.decode(*codec.encode(X), originals=X)
+    assert joined.dtypes.to_dict() == X.dtypes.to_dict()
+    assert joined["s"].tolist()[:4] == ["a", "b", None, "a"] and len(joined) == 8

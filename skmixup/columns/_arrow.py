@@ -67,18 +67,23 @@ def array(column: pd.Series):
 
 
 def computable(column: pd.Series) -> pd.Series:
-    """The column with view types (``string_view``) cast to their large type.
+    """The column with view types (``string_view``) cast to their large type, halffloats to float32.
 
     pandas and pyarrow have no sorting, hashing or factorising kernels for
-    view types; the large types hold the same values.
+    view types nor halffloats; the wider types hold the same values.
     """
     pa_type = arrow_type(column.dtype)
-    if pa_type is None or not (_is_view(pa_type, "string") or _is_view(pa_type, "binary")):
+    if pa_type is None:
         return column
     import pyarrow as pa
 
-    large = pa.large_string() if _is_view(pa_type, "string") else pa.large_binary()
-    return series(array(column).cast(large), column.name)
+    if _is_view(pa_type, "string") or _is_view(pa_type, "binary"):
+        wider = pa.large_string() if _is_view(pa_type, "string") else pa.large_binary()
+    elif pa.types.is_float16(pa_type):
+        wider = pa.float32()
+    else:
+        return column
+    return series(array(column).cast(wider), column.name)
 
 
 def ints_and_missing(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -105,7 +105,7 @@ class CategoricalHandler(_CategoricalHandler):
             data[missing] = self._missing
         else:
             data = pd.api.extensions.take(self._uniques, codes, allow_fill=True)
-            if self._arrow_type is not None and data.dtype != self.dtype:  # a view type, factorised as large
+            if self._arrow_type is not None and data.dtype != self.dtype:  # factorised as a wider type
                 return _arrow.series(_arrow.array(pd.Series(data)).cast(self._arrow_type), self.name)
         return self._series(data)
 

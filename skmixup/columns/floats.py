@@ -47,7 +47,9 @@ def observed_decimals(values: np.ndarray, max_decimals: int = MAX_DECIMALS) -> i
 
 
 def _on_grid(values: np.ndarray, scale: float) -> bool:
-    return bool(np.array_equal(np.rint(values * scale) / scale, values))
+    # Huge values overflow to inf, which is on no grid: the answer is right, the warning noise.
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.array_equal(np.rint(values * scale) / scale, values))
 
 
 def round_to_decimals(values: np.ndarray, decimals: int) -> np.ndarray:
@@ -168,13 +170,33 @@ class ObjectNumberHandler(_DecimalGrid):
         self._missing = self._first_missing_marker(parts)
 
 
+def _largest_double(decimal_type) -> float:
+    """The largest double that the decimal type holds once rounded to its scale.
+
+    The double nearest ``10**digits - 10**-scale`` may round up to
+    ``10**digits``, which needs one digit more than the precision.
+    """
+    import pyarrow as pa
+
+    digits = decimal_type.precision - decimal_type.scale
+    largest = float(10**digits) - 10.0**-decimal_type.scale
+    for _ in range(64):  # a step or two below is always enough: the excess is under one ulp
+        try:
+            pa.array([largest], pa.float64()).cast(decimal_type)
+            break
+        except pa.ArrowInvalid:
+            largest = float(np.nextafter(largest, 0.0))
+    return largest
+
+
 class DecimalHandler(_ContinuousHandler):
     """Decimal columns: Arrow ``decimal128``/``decimal256``, and object columns of ``decimal.Decimal``.
 
     Mixed as float64 and rounded back to the column's scale (its number of
     decimals: the Arrow type's scale, or the most decimals seen among the
     ``Decimal`` objects), then clipped to what the precision holds.  Values
-    are exact while ``|value|·10^scale < 2**53`` (15 significant digits).
+    are exact while they have at most 15 significant digits
+    (``|value|·10^scale < 10**15``): a double holds no more.
     Object decimals are rebuilt through pyarrow.
     """
 
@@ -192,8 +214,7 @@ class DecimalHandler(_ContinuousHandler):
             self._decimal_type = self._arrow_type
         self.decimals = self._decimal_type.scale
         self.grid_step = 10.0**-self.decimals
-        digits = self._decimal_type.precision - self.decimals
-        self._largest = float(10**digits) - self.grid_step
+        self._largest = _largest_double(self._decimal_type)
 
     def _encode(self, column):
         import pyarrow as pa

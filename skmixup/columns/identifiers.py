@@ -89,6 +89,7 @@ class IntegerIdentifierHandler(_IdentifierHandler):
             else getattr(self.dtype, "numpy_dtype", self.dtype)
         )
         self._limit = int(np.iinfo(numpy_dtype).max)
+        self._numpy_dtype = numpy_dtype
 
     def generate(self, n_samples, random_state):
         first = self.largest + 1
@@ -98,7 +99,8 @@ class IntegerIdentifierHandler(_IdentifierHandler):
                 f"{n_samples} new values above its largest value {self.largest}. Use a wider dtype, or "
                 "drop the column (column_kinds={column: 'drop'})."
             )
-        values = np.arange(first, first + n_samples, dtype=np.int64)
+        # In the column's own integer type: uint64 identifiers may lie beyond the int64 range.
+        values = np.arange(first, first + n_samples, dtype=self._numpy_dtype)
         return pd.Series(values, name=self.name).astype(self.dtype)
 
     def _merge_state(self, parts):

@@ -120,7 +120,9 @@ class TableCodec:
                 duplicated = list(dict.fromkeys(X.columns[X.columns.duplicated()]))
                 raise ValueError(f"Column labels must be unique; duplicated: {duplicated!r}.")
             # Sparse columns are typed and mixed densely; decode makes them sparse again.
-            columns = [X.iloc[:, k] for k in range(X.shape[1])]
+            # Named by the labels as Python values: a column of a frame of several dtypes is
+            # named by a numpy scalar, which errors would show as np.int64(54).
+            columns = [X.iloc[:, k].rename(label) for k, label in enumerate(X.columns.tolist())]
             columns = [c.sparse.to_dense() if isinstance(c.dtype, pd.SparseDtype) else c for c in columns]
             return columns, X.columns, None
         if isinstance(X, pd.Series):
@@ -474,8 +476,9 @@ class TableCodec:
         -------
         DataFrame or ndarray
             A DataFrame with the fitted labels, order and dtypes and a fresh
-            ``RangeIndex``; or an array of the fitted array's dtype.  Dropped
-            columns are left out; identifier columns hold fresh values.
+            ``RangeIndex``; or an array of the fitted array's dtype (a string
+            array widened if fresh identifiers are longer than its width).
+            Dropped columns are left out; identifier columns hold fresh values.
         """
         self._check_fitted()
         n_continuous, n_categorical = len(self.continuous_indices), len(self.categorical_indices)
@@ -526,7 +529,12 @@ class TableCodec:
                 decode_group(task)
         decoded_kept = [decoded[position] for position in self._kept]
         if self._frame_columns is None:
-            rows = np.empty((len(decoded_kept), len(continuous)), dtype=self._array_dtype)
+            dtype = self._array_dtype
+            if dtype.kind == "U":  # fresh identifiers may need more room than the real strings
+                lengths = [decoded[k].str.len().max() for k in self.identifier_indices if len(continuous)]
+                longest = int(max(lengths, default=0))
+                dtype = max(dtype, np.dtype(f"<U{longest}"), key=lambda d: d.itemsize)
+            rows = np.empty((len(decoded_kept), len(continuous)), dtype=dtype)
             for k, column in enumerate(decoded_kept):
                 rows[k] = column.to_numpy()
             return _transposed(rows)
@@ -548,7 +556,8 @@ class TableCodec:
                 values = np.empty(len(before) + len(after), dtype=before.dtype)
                 values[: len(before)] = before.to_numpy()
                 values[len(before) :] = after.to_numpy()
-                joined[position] = pd.Series(values, name=after.name, copy=False)
+                # The dtype given: pandas 3 would infer "str" for object strings.
+                joined[position] = pd.Series(values, name=after.name, dtype=before.dtype, copy=False)
             else:
                 joined[position] = pd.concat([before, after], ignore_index=True)
         return joined
