@@ -10,8 +10,11 @@ left: the data collapse towards their mean.  :class:`~skmixup.EpBeta` has
 
 Two finer points show up too: with ``label_mixing="joint"`` the class means
 drift together by the contamination :math:`u` each round, which
-``"stratified"`` avoids; and no weight law keeps the *shape* exactly: EpBeta's
-tails grow heavier round after round, slowly for a small δ.
+``"stratified"`` avoids; and no law that mixes keeps the *shape* of every
+column: EpBeta's tails grow heavier round after round, slowly for a small δ,
+while :class:`~skmixup.CircleWeights` (three parents, every row's variance
+kept) pulls the kurtosis towards 3, the normal value, so a normal column keeps
+its shape.
 """
 
 # %%
@@ -23,7 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from scipy.stats import kurtosis
 
-from skmixup import Beta, EpBeta, StructurePreservingMixup, Uniform
+from skmixup import Beta, CircleWeights, EpBeta, StructurePreservingMixup, Uniform
 
 rng = np.random.RandomState(0)
 n, rounds = 5000, 10
@@ -33,10 +36,11 @@ X = rng.multivariate_normal([0, 0], [[1, 0.6], [0.6, 1]], size=n) + np.outer(y, 
 laws = {
     "EpBeta(δ=0.05)": EpBeta(delta=0.05),
     "EpBeta(δ=0.01)": EpBeta(delta=0.01),
+    "Circle(δ=0.05)": CircleWeights(delta=0.05),
     "Beta(0.1, 0.1)": Beta(0.1, 0.1),
     "Uniform(0, 1)": Uniform(),
 }
-colours = dict(zip(laws, ("tab:blue", "tab:cyan", "tab:orange", "tab:red"), strict=True))
+colours = dict(zip(laws, ("tab:blue", "tab:cyan", "tab:purple", "tab:orange", "tab:red"), strict=True))
 
 
 def statistics(X_k, y_k):
@@ -48,14 +52,6 @@ def statistics(X_k, y_k):
         kurtosis(residuals, fisher=False).mean(),
         means[1, 0] - means[0, 0],
     )
-
-
-def kurtosis_after_one_round(weights):
-    """(a, b): one round maps a kurtosis κ to a·κ + b (see the theory page)."""
-    m = [weights.partial_moment(order) for order in range(5)]
-    e_v, e_v2 = m[1] - m[2], m[2] - 2 * m[3] + m[4]  # E[W(1 - W)] and E[W²(1 - W)²]
-    f = 1 - 2 * e_v
-    return (1 - 4 * e_v + 2 * e_v2) / f**2, 6 * e_v2 / f**2
 
 
 history, final = {}, {}
@@ -100,11 +96,8 @@ ax.legend(fontsize=8)
 ax = axes[0, 1]
 for name, weights in laws.items():
     ax.plot(rounds_axis, history["stratified", name][:, 1], "o-", ms=3, color=colours[name], label=name)
-    a, b = kurtosis_after_one_round(weights)
-    theory = [real_kurtosis]
-    for _ in range(rounds):
-        theory.append(a * theory[-1] + b)
-    ax.plot(rounds_axis, theory, ":", color=colours[name])
+    # Within a class the parents are drawn from that class: the law's own map applies.
+    ax.plot(rounds_axis, weights.kurtosis_after(real_kurtosis, rounds_axis), ":", color=colours[name])
 ax.set_title("kurtosis within the classes (dotted: theory), stratified")
 ax.set_xlabel("round k")
 
@@ -139,7 +132,10 @@ plt.show()
 # * **Shape** (top right): EpBeta keeps the variance by stepping outside the
 #   parents now and then, which fattens the tails a little every round (the
 #   kurtosis grows by the factor :math:`1 + 2\mathbb{E}[W^2(1 - W)^2]` per
-#   round); :math:`\delta = 0.01` barely moves.
+#   round); :math:`\delta = 0.01` barely moves.  The circle's rows keep the
+#   variance exactly and pull the kurtosis towards 3, so these normal classes
+#   keep theirs (:ref:`theory-circle`).  The dotted lines are each law's
+#   ``kurtosis_after``.
 # * **Class structure** (bottom left): with joint labels the class means move
 #   towards each other by the factor :math:`1 - u` each round, for every law,
 #   EpBeta included; stratified mixing (solid) keeps them apart exactly.
