@@ -100,8 +100,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+import skmixup
 from skmixup import Beta, EpBeta, StructurePreservingMixup, Uniform
-from skmixup.diagnostics import compare_structure
+from skmixup.diagnostics import compare_structure, privacy_report
 
 EPOCHS = 1500  # SDV's default of 300 is one optimizer step per epoch on these tables
 SEEDS = 10  # seeds of the fast methods
@@ -109,6 +110,7 @@ DEEP_SEEDS = 3  # seeds of CTGAN and TVAE
 MIN_CORRELATION = 0.1
 LARGE = 20  # the bias check samples LARGE·n rows from the same fitted model
 LARGE_METRICS = ("mean_bias", "var_bias", "cov_bias", "corr_err")
+VARIANCE_TOLERANCE = 0.01  # the target: |Var_synthetic / Var_real - 1| <= 1 % per column at LARGE·n
 METRICS = (
     "mean_bias",
     "std_mean_bias",
@@ -121,22 +123,34 @@ METRICS = (
     "quality",
     "shapes",
     "pair_trends",
+    "quality_sdmetrics_gap",
+    "dcr_median",
+    "dcr_p5",
+    "nndr_median",
+    "copy_share",
     "seconds",
     *(f"{metric}_{LARGE}n" for metric in LARGE_METRICS),
 )
-PRINTED = (
-    "mean_bias",
-    "var_bias",
-    "cov_bias",
-    "corr_err",
-    "cond_mean",
+# Two printed blocks per table: realism and privacy, then the moments.
+PRINTED_REALISM = (
     "quality",
     "shapes",
     "pair_trends",
+    f"var_max_{LARGE}n",
+    "corr_err",
+    "dcr_median",
+    "copy_share",
     "seconds",
+)
+PRINTED_MOMENTS = (
+    "mean_bias",
+    "var_bias",
+    "cov_bias",
+    "cond_mean",
     f"mean_bias_{LARGE}n",
     f"var_bias_{LARGE}n",
     f"cov_bias_{LARGE}n",
+    f"corr_err_{LARGE}n",
 )
 
 
@@ -320,6 +334,7 @@ def methods(epochs: int) -> dict:
         "skmixup EpBeta(δ=0.02)": skmixup_whole(EpBeta(delta=0.02)),
         "skmixup EpBeta(δ=0.05)": skmixup_whole(EpBeta(delta=0.05)),
         "skmixup EpBeta(δ=0.05) clip": skmixup_whole(EpBeta(delta=0.05), clip="observed"),
+        "skmixup EpBeta(δ=0.02, ε=0.1)": skmixup_whole(EpBeta(delta=0.02, epsilon=0.1)),
         "SDV GaussianCopula": sdv_synthesiser("GaussianCopula"),
         f"SDV CTGAN ({epochs} ep)": sdv_synthesiser("CTGAN"),
         f"SDV TVAE ({epochs} ep)": sdv_synthesiser("TVAE"),
@@ -337,8 +352,8 @@ def _mean_abs(values) -> float:
     return float(values.mean()) if values.size else float("nan")
 
 
-def structure_metrics(real: pd.DataFrame, synthetic: pd.DataFrame) -> dict:
-    report = compare_structure(real, synthetic)
+def structure_metrics(report) -> dict:
+    """The moment errors of a ``compare_structure`` report, averaged over columns or pairs."""
     columns, pairs = report.columns, report.pairs
     strong = pairs[pairs["correlation_real"].abs() >= MIN_CORRELATION]
     shares = report.categories["share_difference"].abs().groupby(level="column").sum() / 2
@@ -354,27 +369,44 @@ def structure_metrics(real: pd.DataFrame, synthetic: pd.DataFrame) -> dict:
     }
 
 
-def quality_metrics(real: pd.DataFrame, synthetic: pd.DataFrame) -> dict:
+def quality_metrics(real: pd.DataFrame, synthetic: pd.DataFrame, report) -> dict:
+    """sdmetrics' QualityReport scores, and their largest gap to skmixup's own computation."""
     from sdmetrics.reports.single_table import QualityReport
 
-    report = QualityReport()
-    report.generate(real, synthetic, sdtypes(real), verbose=False)
-    properties = report.get_properties().set_index("Property")["Score"]
-    return {
-        "quality": float(report.get_score()),
+    quality = QualityReport()
+    quality.generate(real, synthetic, sdtypes(real), verbose=False)
+    properties = quality.get_properties().set_index("Property")["Score"]
+    scores = {
+        "quality": float(quality.get_score()),
         "shapes": float(properties["Column Shapes"]),
         "pair_trends": float(properties["Column Pair Trends"]),
+    }
+    ours = (report.quality_score, report.column_shapes_score, report.column_pair_trends_score)
+    scores["quality_sdmetrics_gap"] = max(abs(a - b) for a, b in zip(scores.values(), ours, strict=True))
+    return scores
+
+
+def privacy_metrics(real: pd.DataFrame, synthetic: pd.DataFrame) -> dict:
+    summary = privacy_report(real, synthetic).summary
+    return {
+        "dcr_median": summary["median DCR"],
+        "dcr_p5": summary["5th percentile DCR"],
+        "nndr_median": summary["median NNDR"],
+        "copy_share": summary["exact copy share"],
     }
 
 
 # ------------------------------------------------------------------ study
 
 
-def run(seeds, deep_seeds, epochs: int, tables) -> pd.DataFrame:
-    rows = []
+def run(seeds, deep_seeds, epochs: int, tables, only=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every run's metrics, and every run's variance ratio per numeric column at LARGE·n rows."""
+    rows, column_rows = [], []
     for table_name in tables:
         real, class_column = TABLES[table_name]()
         for method_name, fit in methods(epochs).items():
+            if only is not None and not any(part in method_name for part in only):
+                continue
             deep = method_name.startswith(("SDV CTGAN", "SDV TVAE"))
             for seed in deep_seeds if deep else seeds:
                 start = time.perf_counter()
@@ -382,23 +414,51 @@ def run(seeds, deep_seeds, epochs: int, tables) -> pd.DataFrame:
                 synthetic = sample(1)
                 seconds = time.perf_counter() - start
                 synthetic = align(synthetic, real)
+                report = compare_structure(real, synthetic)
                 row = {"table": table_name, "method": method_name, "seed": seed, "n_rows": len(real)}
-                row |= structure_metrics(real, synthetic)
-                row |= quality_metrics(real, synthetic)
+                row |= structure_metrics(report)
+                row |= quality_metrics(real, synthetic, report)
+                row |= privacy_metrics(real, synthetic)
                 row["seconds"] = seconds
-                large = structure_metrics(real, align(sample(LARGE), real))
+                large_report = compare_structure(real, align(sample(LARGE), real))
+                large = structure_metrics(large_report)
                 row |= {f"{metric}_{LARGE}n": large[metric] for metric in LARGE_METRICS}
                 rows.append(row)
+                column_rows += [
+                    {
+                        "table": table_name,
+                        "method": method_name,
+                        "seed": seed,
+                        "column": column,
+                        "ratio": ratio,
+                    }
+                    for column, ratio in large_report.columns["variance_ratio"].items()
+                ]
                 print(
                     f"  {table_name:<9} {method_name:<34} seed {seed}  {seconds:7.2f} s  "
-                    f"cov_bias {row['cov_bias']:.4f}  cov_bias_{LARGE}n {row[f'cov_bias_{LARGE}n']:.4f}  "
-                    f"quality {row['quality']:.3f}",
+                    f"quality {row['quality']:.3f}  var_bias_{LARGE}n {row[f'var_bias_{LARGE}n']:.4f}  "
+                    f"median DCR {row['dcr_median']:.3f}  copies {row['copy_share']:.3f}",
                     flush=True,
                 )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), pd.DataFrame(column_rows)
 
 
-def summarise(runs: pd.DataFrame) -> pd.DataFrame:
+def summarise_columns(column_runs: pd.DataFrame) -> pd.DataFrame:
+    """Per table, method and numeric column: the variance ratio at LARGE·n rows over the seeds.
+
+    ``bias`` is the mean ratio minus one (the seeds pooled, so that sampling noise
+    averages out instead of adding up); ``se`` its standard error over the seeds.
+    """
+    keys = column_runs.groupby(["table", "method", "column"], sort=False)["ratio"]
+    summary = pd.DataFrame(
+        {"n_seeds": keys.size(), "ratio_mean": keys.mean(), "ratio_sd": keys.std(ddof=1)}
+    ).reset_index()
+    summary["bias"] = summary["ratio_mean"] - 1
+    summary["se"] = summary["ratio_sd"] / np.sqrt(summary["n_seeds"])
+    return summary
+
+
+def summarise(runs: pd.DataFrame, columns: pd.DataFrame) -> pd.DataFrame:
     keys = runs.groupby(["table", "method"], sort=False)
     grouped = keys[list(METRICS)]
     summary = grouped.mean().add_suffix("_mean").join(grouped.std(ddof=1).add_suffix("_sd"))
@@ -406,21 +466,52 @@ def summarise(runs: pd.DataFrame) -> pd.DataFrame:
     summary = summary[ordered]
     summary.insert(0, "n_seeds", keys["seed"].nunique())
     summary.insert(0, "n_rows", keys["n_rows"].first())
+
+    def worst(block: pd.DataFrame) -> pd.Series:
+        largest = block.loc[block["bias"].abs().idxmax()]
+        over = block[block["bias"].abs() > VARIANCE_TOLERANCE]
+        return pd.Series(
+            {
+                f"var_max_{LARGE}n": abs(largest["bias"]),
+                f"var_max_{LARGE}n_se": largest["se"],
+                f"var_max_{LARGE}n_column": largest["column"],
+                f"var_over_1pct_{LARGE}n": "; ".join(
+                    f"{row.column} {100 * row.bias:+.1f}±{100 * row.se:.1f} %" for row in over.itertuples()
+                ),
+            }
+        )
+
+    by_method = columns.groupby(["table", "method"], sort=False)[["column", "bias", "se"]]
+    summary = summary.join(by_method.apply(worst))
     return summary.reset_index()
+
+
+def _cells(block: pd.DataFrame, metrics) -> pd.DataFrame:
+    cells = pd.DataFrame({"method": block["method"]})
+    for metric in metrics:
+        if f"{metric}_mean" not in block:  # a single number per method, no spread over seeds
+            cells[metric] = [f"{value:.3f}" for value in block[metric]]
+            continue
+        mean, sd = block[f"{metric}_mean"], block[f"{metric}_sd"]
+        cells[metric] = [
+            f"{m:.3f}" + ("" if not np.isfinite(s) else f"±{s:.3f}") for m, s in zip(mean, sd, strict=True)
+        ]
+    return cells
 
 
 def format_table(summary: pd.DataFrame) -> str:
     lines = []
+    over = f"var_over_1pct_{LARGE}n"
     for table_name, block in summary.groupby("table", sort=False):
-        cells = pd.DataFrame({"method": block["method"]})
-        for metric in PRINTED:
-            mean, sd = block[f"{metric}_mean"], block[f"{metric}_sd"]
-            digits = 3
-            cells[metric] = [
-                f"{m:.{digits}f}" + ("" if not np.isfinite(s) else f"±{s:.{digits}f}")
-                for m, s in zip(mean, sd, strict=True)
-            ]
-        lines += [f"\n== {table_name} ==", cells.to_string(index=False)]
+        lines += [
+            f"\n== {table_name} (n = {int(block['n_rows'].iloc[0])}) ==",
+            "Realism and privacy:",
+            _cells(block, PRINTED_REALISM).to_string(index=False),
+            f"Numeric columns whose variance is off by more than {VARIANCE_TOLERANCE:.0%} at {LARGE}·n rows "
+            "(mean ratio - 1 over the seeds ± its standard error):",
+        ]
+        lines += [f"  {row.method}: {getattr(row, over)}" for row in block.itertuples() if getattr(row, over)]
+        lines += ["Moments:", _cells(block, PRINTED_MOMENTS).to_string(index=False)]
     return "\n".join(lines)
 
 
@@ -431,12 +522,14 @@ def plot(summary: pd.DataFrame, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    # (metric, label, log scale): the quality score and the DCR read on a linear scale.
     panels = [
-        ("mean_bias", "relative bias of means"),
-        (f"mean_bias_{LARGE}n", f"relative bias of means\n({LARGE}·n rows: the bias alone)"),
-        ("cov_bias", f"relative bias of covariances\n(pairs with |ρ| ≥ {MIN_CORRELATION})"),
-        (f"cov_bias_{LARGE}n", f"relative bias of covariances\n({LARGE}·n rows: the bias alone)"),
-        ("corr_err", "mean |correlation error|"),
+        ("quality", "sdmetrics quality score\n(higher: closer to the real table)", False),
+        (f"var_max_{LARGE}n", f"largest |variance ratio - 1|\nover numeric columns ({LARGE}·n rows)", True),
+        (f"mean_bias_{LARGE}n", f"relative bias of means\n({LARGE}·n rows: the bias alone)", True),
+        (f"cov_bias_{LARGE}n", f"relative bias of covariances\n({LARGE}·n rows: the bias alone)", True),
+        ("corr_err", "mean |correlation error|\n(n rows)", True),
+        ("dcr_median", "median distance to the\nclosest real record (DCR)", False),
     ]
     tables = list(dict.fromkeys(summary["table"]))
     method_names = list(dict.fromkeys(summary["method"]))
@@ -458,10 +551,13 @@ def plot(summary: pd.DataFrame, path: Path) -> None:
     positions = np.arange(len(method_names))[::-1]
     for col, table_name in enumerate(tables):
         block = summary[summary["table"] == table_name].set_index("method").reindex(method_names)
-        for row, (metric, label) in enumerate(panels):
+        for row, (metric, label, log) in enumerate(panels):
             ax = axes[row, col]
-            mean = block[f"{metric}_mean"].to_numpy()
-            sd = np.nan_to_num(block[f"{metric}_sd"].to_numpy())
+            if f"{metric}_mean" in block:
+                mean = block[f"{metric}_mean"].to_numpy()
+                sd = np.nan_to_num(block[f"{metric}_sd"].to_numpy())
+            else:  # one number per method: the seeds pooled
+                mean, sd = block[metric].to_numpy(dtype=float), np.zeros(len(block))
             ax.barh(
                 positions,
                 mean,
@@ -469,8 +565,11 @@ def plot(summary: pd.DataFrame, path: Path) -> None:
                 color=[colour(m) for m in method_names],
                 error_kw={"elinewidth": 0.8, "capsize": 2},
             )
-            ax.set_xscale("log")
-            ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+            if log:
+                ax.set_xscale("log")
+                ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+            elif metric == "quality":
+                ax.set_xlim(max(0.0, np.nanmin(mean - sd) - 0.05), 1.0)
             ax.grid(axis="x", which="both", alpha=0.3)
             ax.set_yticks(positions)
             ax.set_yticklabels(method_names if col == 0 else [], fontsize=8)
@@ -479,11 +578,32 @@ def plot(summary: pd.DataFrame, path: Path) -> None:
             if col == 0:
                 ax.set_ylabel(label, fontsize=9)
     figure.suptitle(
-        "Structure kept by synthetic tables of the real size (mean ± sd over seeds; lower is better)"
+        "Synthetic tables of the real size against the real one (mean ± sd over seeds)\n"
+        "quality: higher is better; moment errors: lower is better; DCR: distance to the real rows"
     )
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)
+
+
+def source_commit() -> str:
+    """The git commit of the skmixup checkout that was imported ("+ changes" if it has some)."""
+    import subprocess
+
+    folder = Path(skmixup.__file__).parent
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "-C", str(folder), "status", "--porcelain", "--", "."], capture_output=True, text=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return commit + (" + uncommitted changes to skmixup/" if changed else "")
 
 
 def versions() -> str:
@@ -500,6 +620,9 @@ def main(argv=None) -> None:
     parser.add_argument("--deep-seeds", type=int, default=DEEP_SEEDS, help="seeds of CTGAN and TVAE")
     parser.add_argument("--epochs", type=int, default=EPOCHS, help="epochs of CTGAN and TVAE")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest here)")
+    parser.add_argument(
+        "--only", nargs="+", metavar="TEXT", help="run only the methods whose name contains one of these"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.seeds, args.deep_seeds, args.epochs = 1, 1, 20
@@ -515,26 +638,32 @@ def main(argv=None) -> None:
         f"{command.strip()}\n"
         f"Seeds: {len(seeds)} for the fast methods, {len(deep_seeds)} for CTGAN and TVAE; "
         f"CTGAN and TVAE {args.epochs} epochs on {torch.get_num_threads()} CPU threads\n"
-        f"{versions()}"
+        f"{versions()}\n"
+        f"skmixup imported from {Path(skmixup.__file__).parent} at commit {source_commit()}"
     )
     print(settings, flush=True)
 
     start = time.perf_counter()
-    runs = run(seeds, deep_seeds, args.epochs, args.tables)
+    runs, column_runs = run(seeds, deep_seeds, args.epochs, args.tables, args.only)
     total = time.perf_counter() - start
-    summary = summarise(runs)
-    table = format_table(summary)
+    columns = summarise_columns(column_runs)
+    summary = summarise(runs, columns)
+    gap = runs["quality_sdmetrics_gap"].max()
+    table = format_table(summary) + (
+        f"\n\nLargest gap between sdmetrics' scores and skmixup.diagnostics' over all runs: {gap:.1e}"
+    )
     print(table)
     print(f"\nWall time of the whole study: {total / 60:.1f} min")
 
     args.out.mkdir(parents=True, exist_ok=True)
     summary.to_csv(args.out / "peers.csv", index=False, float_format="%.6g")
     runs.to_csv(args.out / "peers.runs.csv", index=False, float_format="%.6g")
+    columns.to_csv(args.out / "peers.columns.csv", index=False, float_format="%.6g")
     plot(summary, args.out / "peers.png")
     (args.out / "peers.txt").write_text(
         f"{settings}\nWhole study: {total / 60:.1f} min\n{table}\n", encoding="utf-8"
     )
-    print(f"Wrote {args.out}/peers.csv, peers.runs.csv, peers.txt and peers.png")
+    print(f"Wrote {args.out}/peers.csv, peers.runs.csv, peers.columns.csv, peers.txt and peers.png")
 
 
 if __name__ == "__main__":
