@@ -587,23 +587,22 @@ def plot(summary: pd.DataFrame, path: Path) -> None:
 
 
 def source_commit() -> str:
-    """The git commit of the skmixup checkout that was imported ("+ changes" if it has some)."""
+    """The last git commit that changed the imported skmixup package ("+ changes" if uncommitted ones)."""
     import subprocess
 
     folder = Path(skmixup.__file__).parent
+
+    def git(*arguments: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(folder), *arguments], capture_output=True, text=True, check=True
+        ).stdout.strip()
+
     try:
-        commit = subprocess.run(
-            ["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "-C", str(folder), "status", "--porcelain", "--", "."], capture_output=True, text=True
-        ).stdout.strip()
+        commit = git("log", "-1", "--format=%h", "--", ".")
+        changed = git("status", "--porcelain", "--", ".")
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
-    return commit + (" + uncommitted changes to skmixup/" if changed else "")
+    return commit + (" + uncommitted changes" if changed else "")
 
 
 def versions() -> str:
@@ -639,7 +638,7 @@ def main(argv=None) -> None:
         f"Seeds: {len(seeds)} for the fast methods, {len(deep_seeds)} for CTGAN and TVAE; "
         f"CTGAN and TVAE {args.epochs} epochs on {torch.get_num_threads()} CPU threads\n"
         f"{versions()}\n"
-        f"skmixup imported from {Path(skmixup.__file__).parent} at commit {source_commit()}"
+        f"skmixup imported from {Path(skmixup.__file__).parent}, last changed by commit {source_commit()}"
     )
     print(settings, flush=True)
 
