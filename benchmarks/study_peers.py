@@ -6,11 +6,13 @@ Run by hand (not a test). The committed ``docs/results/peers.*`` files were made
     pip install -e ".[bench]"          # sdv, sdmetrics, palmerpenguins, statsmodels, matplotlib
     python benchmarks/study_peers.py --out docs/results
 
-(13 minutes on 2 cores). ``--quick`` (one seed, 20 epochs) is a smoke run of about
-two minutes. Nothing is downloaded at run time: every table ships inside an installed
-package. Output: ``peers.csv`` (mean and sd over seeds per table and method),
-``peers.runs.csv`` (every seed), ``peers.txt`` (the printed table and the settings) and
-``peers.png``.
+(RUNTIME). ``--quick`` (one seed, 20 epochs) is a smoke run of about a minute;
+``--only TEXT ...`` runs the methods whose names contain one of the texts (``--only skmixup
+Bootstrap`` skips SDV). Nothing is downloaded at run time: every table ships inside an
+installed package. Output: ``peers.csv`` (mean and sd over seeds per table and method),
+``peers.runs.csv`` (every seed), ``peers.columns.csv`` (the variance ratio of every numeric
+column at 20·n rows), ``peers.txt`` (the printed tables and the settings, with the commit
+that last changed the skmixup that was imported) and ``peers.png``.
 
 Tables (rows with missing values are kept, except for SMOTENC, which cannot take them)
 --------------------------------------------------------------------------------------
@@ -26,16 +28,29 @@ Tables (rows with missing values are kept, except for SMOTENC, which cannot take
 - ``grunfeld`` (statsmodels, 220 rows): firm (10 firms) categorical; investment, firm value,
   capital stock and year continuous. Class column: firm.
 
-Numeric columns are kept as shipped (float64, even when integer-valued).
+Numeric columns are kept as shipped (float64, even when integer-valued): that is how a user
+gets these tables, and the estimator's value grids (``value_grids=True``, the default) read
+the grid off the values, not the dtype.  A float column whose values all have at most d
+decimals is mixed and rounded back to d decimals (d = 0 for anes96's ``popul``, ``age`` and
+``income``, grunfeld's ``year``, penguins' flipper length and body mass, diabetes' ``age``,
+``s1``, ``s6`` and ``target``); a grid column with so few levels that rounding would add
+more than 0.5 % to its variance is *discrete* and takes the kept parent's value (anes96's
+``TVnews`` and the three 1-7 scales ``selfLR``, ``ClinLR``, ``DoleLR``), so it keeps its
+distribution exactly.  The output columns stay float64.
 
 Methods (each fits once per seed, then samples n rows, n the real table's size)
 ------------------------------------------------------------------------------
 - ``Bootstrap``: the real rows resampled with replacement. Not a synthesiser: it is the
   noise floor of a table of n rows drawn from the empirical distribution itself.
 - skmixup ``StructurePreservingMixup(weights=...).fit(table).sample(n)`` (every column,
-  class included, mixed jointly) with ``Uniform()``, ``Beta(0.1, 0.1)`` and
-  ``EpBeta(delta)`` for delta in 0.01, 0.02, 0.05 (epsilon = 0.3, cut point 0.5), and
-  ``EpBeta(0.05)`` with ``clip="observed"`` (values kept inside the observed range).
+  class included, mixed jointly; every other parameter at its default: distinct parents,
+  value grids, copies of real rows drawn again) with ``Uniform()``, ``Beta(0.1, 0.1)`` and
+  ``EpBeta(delta)`` for delta in 0.01, 0.02, 0.05 (epsilon = 0.3, cut point 0.5),
+  ``EpBeta(0.05)`` with ``clip="observed"`` (values kept inside the observed range), and
+  ``EpBeta(0.05)`` with ``redraw_copies=False`` (``copies kept``: a synthetic row that
+  equals a real row is kept instead of drawn again), and ``EpBeta(0.02, epsilon=0.1)``
+  (weights in [-0.1, 1.1]: a tenth of a pair's gap past either parent at most, instead of
+  three tenths).
 - SDV ``GaussianCopulaSynthesizer`` (defaults), ``CTGANSynthesizer`` and
   ``TVAESynthesizer`` with 1500 epochs (``--epochs``) and SDV's default batch size of 500.
   Every table here has fewer than 1000 rows, so an epoch is a single optimizer step, and
@@ -76,12 +91,27 @@ Metrics (synthetic against the whole real table; ``skmixup.diagnostics.compare_s
   and for a numerical x categorical pair it bins the synthetic column on the synthetic
   column's own range, so a synthesiser whose values reach past the real min or max has its
   bins shifted and is marked down, whatever its joint distribution (the ``clip`` row shows
-  how much of skmixup's score that costs).
+  how much of skmixup's score that costs). ``quality_sdmetrics_gap``: the largest gap of
+  the three to ``compare_structure(...).quality_score`` and its two property scores, which
+  compute the same numbers without sdmetrics (the printed summary gives the largest gap).
+- ``dcr_median``, ``dcr_p5``, ``nndr_median``, ``copy_share``: from
+  ``skmixup.diagnostics.privacy_report(real, synthetic)`` on the n synthetic rows: median and
+  5th percentile of the distance to the closest real record (standardized continuous columns,
+  a mismatched category counting as one standard deviation), median nearest-neighbour
+  distance ratio, and the share of synthetic rows equal to a real row in every column.
 - ``seconds``: wall time of fit + sample of the n rows.
 - ``*_20n``: the same moment errors on 20·n rows sampled from the same fitted model. The
   n-row errors mix the method's bias with the sampling noise of n rows; at 20·n the noise
   shrinks by sqrt(20) and what stays is mostly the method's own bias (the ``Bootstrap``
   row shows the rest of the noise).
+- ``var_max_20n``: per numeric column (integer-valued and discrete ones included), the
+  variance ratio synthetic / real at 20·n rows, averaged over the seeds; the largest
+  |mean ratio - 1| over the columns (``var_max_20n_column`` names it, ``var_max_20n_se``
+  gives its standard error over the seeds), and ``var_over_1pct_20n`` lists every column
+  off by more than 1 %. Averaging the ratios before taking the absolute value keeps the
+  noise from adding up; what is left of it is the standard error, which on grunfeld's
+  heavy-tailed columns is about 2 % (see the ``Bootstrap`` row). ``peers.columns.csv``
+  holds every column's mean ratio, bias and standard error.
 
 Each number is the mean (and sd) over the seeds: 10 for every method but CTGAN and TVAE,
 which get 3 (``--seeds``, ``--deep-seeds``)."""
@@ -250,9 +280,9 @@ def bootstrap(real, class_column, seed, epochs):
     return lambda k: real.iloc[rng.integers(0, len(real), k * len(real))]
 
 
-def skmixup_whole(weights, clip=None):
+def skmixup_whole(weights, **options):
     def fit(real, class_column, seed, epochs):
-        mixup = StructurePreservingMixup(weights=weights, clip=clip, random_state=seed).fit(real)
+        mixup = StructurePreservingMixup(weights=weights, random_state=seed, **options).fit(real)
         rng = np.random.RandomState(seed)
         return lambda k: mixup.sample(k * len(real), random_state=rng)
 
@@ -334,6 +364,7 @@ def methods(epochs: int) -> dict:
         "skmixup EpBeta(δ=0.02)": skmixup_whole(EpBeta(delta=0.02)),
         "skmixup EpBeta(δ=0.05)": skmixup_whole(EpBeta(delta=0.05)),
         "skmixup EpBeta(δ=0.05) clip": skmixup_whole(EpBeta(delta=0.05), clip="observed"),
+        "skmixup EpBeta(δ=0.05) copies kept": skmixup_whole(EpBeta(delta=0.05), redraw_copies=False),
         "skmixup EpBeta(δ=0.02, ε=0.1)": skmixup_whole(EpBeta(delta=0.02, epsilon=0.1)),
         "SDV GaussianCopula": sdv_synthesiser("GaussianCopula"),
         f"SDV CTGAN ({epochs} ep)": sdv_synthesiser("CTGAN"),
