@@ -361,6 +361,9 @@ def mix_per_column(
         )
         scaled = np.clip(scaled, -_LARGEST * _OVERFLOW_SCALE, _LARGEST * _OVERFLOW_SCALE) / _OVERFLOW_SCALE
         mixed[overflowed] = scaled[overflowed]
+    # A weight of exactly 1 or 0 copies its parent bit for bit (-0.0 + 0·x would be +0.0).
+    np.copyto(mixed, x_first, where=continuous_weights == 1.0)
+    np.copyto(mixed, x_second, where=continuous_weights == 0.0)
     if has_missing:
         kept = np.where(continuous_keep, x_first, x_second)
         np.copyto(mixed, kept, where=np.isnan(mixed))

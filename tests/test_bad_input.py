@@ -211,10 +211,12 @@ def test_fit_copies_the_array_unless_told_not_to():
 # and pass since the kernel changes up to 2330a2d; the xfail ones are still open.
 
 
-def test_delta_zero_keeps_the_sign_of_zero():
-    # -0.0 came back as +0.0.
+@pytest.mark.parametrize("shared_weights", [True, False])
+def test_delta_zero_keeps_the_sign_of_zero(shared_weights):
+    # -0.0 came back as +0.0 (a weight of 1 added 0·x_j to the kept value).
     X = pd.DataFrame({"x": [-0.0, 1.5, -0.0, 2.5, -0.0, 3.5], "z": np.arange(6.0)})
-    synthetic = StructurePreservingMixup(weights=EpBeta(delta=0), random_state=0).fit(X).sample(2000)
+    mixup = StructurePreservingMixup(weights=EpBeta(delta=0), shared_weights=shared_weights, random_state=0)
+    synthetic = mixup.fit(X).sample(2000)
     zeros = synthetic["x"].to_numpy()[synthetic["x"].to_numpy() == 0]
     assert zeros.size > 500
     assert np.signbit(zeros).all()  # every real zero is -0.0

@@ -259,5 +259,4 @@ class DecimalHandler(_ContinuousHandler):
         self._decimal_type = pa.decimal128(38, max(part._decimal_type.scale for part in parts))
         self.decimals = self._decimal_type.scale
         self.grid_step = 10.0**-self.decimals
-        digits = self._decimal_type.precision - self.decimals
-        self._largest = float(10**digits) - self.grid_step
+        self._largest = _largest_double(self._decimal_type)

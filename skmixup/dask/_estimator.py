@@ -637,8 +637,9 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         """The in-memory ``_mix`` with the parents given: weights, kernel, copies drawn again.
 
         A synthetic row equal to one of the rows of this table (the parents
-        picked for this output partition) gets new weights, up to the
-        in-memory number of times; its parents are kept, since drawing new
+        picked for this output partition) gets new weights from the law given
+        its kept parent (as the in-memory estimator's first redraws do), up to
+        the in-memory number of times; its parents are kept, since drawing new
         ones would need rows from other partitions.
         """
         continuous, categorical = self._continuous, self._categorical
@@ -663,13 +664,15 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
             return mixed, codes
         n_table = self._continuous.shape[1]
         n_codes = self._categorical.shape[1]
-        candidates = self._copy_candidates(weights, watch, self._copies_by_design(weights, kept))
+        candidates = self._copy_candidates(watch, self._copies_by_design(weights, kept))
         for _ in range(resampler._COPY_REDRAWS):
             found = finder.copies(mixed[:, :n_table], codes[:, :n_codes], candidates)
             if found.size == 0:
                 break
-            new_weights, new_kept = self._draw_weights(found.size, random_state)
-            new_parents = drawn[found].copy()  # the same parents, with new weights
+            # The same parents and kept parent, so the shares and missing rates stay right.
+            new_weights, new_kept = self._weights_keeping(kept[found], weights[found], random_state)
+            weights[found], kept[found] = new_weights, new_kept
+            new_parents = drawn[found].copy()
             resampler._absent_parents_are_kept(new_parents, new_weights, new_kept)
             new_watch = None if watch is None else (watch[0], np.empty(found.size, dtype=bool))
             new_mixed, new_codes = self._mix_rows(
@@ -678,7 +681,7 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
             mixed[found], codes[found] = new_mixed, new_codes
             candidates = np.zeros(n_samples, dtype=bool)
             redesigned = self._copies_by_design(new_weights, new_kept)
-            candidates[found] = self._copy_candidates(new_weights, new_watch, redesigned)
+            candidates[found] = self._copy_candidates(new_watch, redesigned)
         else:
             left = finder.copies(mixed[:, :n_table], codes[:, :n_codes], candidates).size
             if left:
