@@ -620,11 +620,12 @@ class StructurePreservingMixup(BaseOverSampler):
         another kept parent, which lowers the share of such rows; a warning
         says when more than 1 % of the rows needed that.
         """
-        n_table = self._continuous.shape[1]
+        # Only the table's columns: a joint label's code or a soft label's scores come after.
+        n_table, n_codes = self._continuous.shape[1], self._categorical.shape[1]
         candidates = self._copy_candidates(watch, self._copies_by_design(weights, kept))
         moved = np.zeros(len(mixed), dtype=bool)
         for attempt in range(_COPY_REDRAWS + 1):
-            found = finder.copies(mixed[:, :n_table], codes, candidates)
+            found = finder.copies(mixed[:, :n_table], codes[:, :n_codes], candidates)
             if found.size == 0 or attempt == _COPY_REDRAWS:
                 break
             if attempt < _PARENT_REDRAWS:

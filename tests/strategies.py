@@ -513,10 +513,6 @@ RESAMPLING_LAWS = (
     EpBeta(delta=0.0),
     EpBeta(delta=0.0, epsilon=1.0),
     EpBeta(delta=0.0, epsilon=(0.0, 0.5)),
-)
-# Not yet: their vertex weights are ±2e-16, not 0 (test_bad_input.py::
-# test_circle_weights_at_delta_zero_return_real_rows, xfail); add them to RESAMPLING_LAWS once fixed.
-RESAMPLING_LAWS_PENDING = (
     CircleWeights(delta=0.0),
     KurtosisMatchedWeights(delta=0.0),
     KurtosisMatchedWeights(delta=0.0, kurtosis=4.0),

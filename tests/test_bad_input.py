@@ -206,9 +206,7 @@ def test_fit_copies_the_array_unless_told_not_to():
     np.testing.assert_allclose(by_reference.sample(20), 1e6, rtol=1e-12)
 
 
-# Found by the property-based tests (tests/test_properties.py).  The first two failed on a292b0f
-# (a weight of 1 added 0·x_j to the kept value; rows rescaled for overflow lost subnormal bits)
-# and pass since the kernel changes up to 2330a2d; the xfail ones are still open.
+# Found by the property-based tests (tests/test_properties.py); each failed before its fix.
 
 
 @pytest.mark.parametrize("shared_weights", [True, False])
@@ -222,11 +220,6 @@ def test_delta_zero_keeps_the_sign_of_zero(shared_weights):
     assert np.signbit(zeros).all()  # every real zero is -0.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="resampler._mix hands the CopyFinder the codes with the joint label's column appended: "
-    "_copies.copies zips more keys than the real rows have (ValueError from zip)",
-)
 def test_joint_labels_with_copies_to_redraw():
     X = pd.DataFrame({"n": [0, 1, 2, 3] * 5})  # integers mixed at full precision round onto real ones
     y = np.repeat([0, 1], 10)
@@ -245,11 +238,6 @@ def test_copies_of_subnormal_values_are_exact_next_to_huge_and_missing_values():
     assert set(synthetic["x"]) <= set(X["x"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="weights/_kurtosis.py resolve: the 'median' kurtosis is computed from raw powers, which overflow "
-    "beyond |x| ~ 1e77: RuntimeWarnings and a NaN kurtosis silently taken as 3",
-)
 def test_the_median_kurtosis_of_a_table_does_not_depend_on_its_scale():
     from skmixup import KurtosisMatchedWeights
 
@@ -261,11 +249,6 @@ def test_the_median_kurtosis_of_a_table_does_not_depend_on_its_scale():
     assert resolved == pytest.approx(expected, rel=1e-9)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="weights/_circle.py: at delta=0 the vertex weights are 1/3 + (2/3)cos(2π/3) = ±2e-16, not 0, "
-    "so 'copies' mix in the other parents (0.1 next to 1e300 comes back as -2.8e284)",
-)
 def test_circle_weights_at_delta_zero_return_real_rows():
     from skmixup import CircleWeights, KurtosisMatchedWeights
 

@@ -20,11 +20,8 @@ switches:
 - ``TableCodec`` decodes what it encodes, value for value, where float64
   holds the values exactly.
 
-Defects of modules this suite does not fix are xfailed in
-``test_bad_input.py``; the examples that meet them are discarded here
-(:data:`KNOWN_DEFECTS`, :func:`known_warnings`; the three-parent laws wait
-in ``strategies.RESAMPLING_LAWS_PENDING``) so that the search goes on past
-them.
+The defects this suite found have their regression tests in
+``test_bad_input.py``.
 
 The number of examples comes from the hypothesis profile (``tests/conftest.py``).
 """
@@ -44,7 +41,7 @@ import pandas as pd
 import pytest
 import sklearn
 import strategies as S
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from optional import require
 from sklearn.utils._param_validation import InvalidParameterError
@@ -95,35 +92,9 @@ def names_a_column_or_parameter(message: str, labels) -> bool:
     return False
 
 
-# Defects of modules this suite does not fix, each with its xfail regression test in
-# test_bad_input.py: an example that meets one is discarded (hypothesis.reject) so the
-# search goes on.  Remove an entry once its test passes.
-KNOWN_DEFECTS = {
-    # test_joint_labels_with_copies_to_redraw
-    "joint label codes reach the copy finder": lambda error, where: (
-        type(error) is ValueError and where.endswith("_copies.py") and str(error).startswith("zip() argument")
-    ),
-}
-
-
-def known_warnings(unexpected: list, law) -> bool:
-    """Whether the warnings are those of a known defect.
-
-    test_the_median_kurtosis_of_a_table_does_not_depend_on_its_scale: the
-    'median' kurtosis of KurtosisMatchedWeights overflows on huge values
-    (in its own code, or in the numpy reductions it calls).
-    """
-    if getattr(law, "kurtosis", None) != "median":
-        return False
-    places = (os.path.join("weights", "_kurtosis.py"), os.path.join("_core", "_methods.py"))
-    return all(issubclass(w.category, RuntimeWarning) and w.filename.endswith(places) for w in unexpected)
-
-
 def check_error(error: BaseException, labels) -> None:
     """Fail unless ``error`` is a clear ValueError / TypeError of ours naming a column or parameter."""
     where = traceback.extract_tb(error.__traceback__)[-1].filename
-    if any(known(error, where) for known in KNOWN_DEFECTS.values()):
-        reject()
     clear = (
         type(error) in (ValueError, TypeError) or isinstance(error, InvalidParameterError)
     ) and where.startswith(_PACKAGES)
@@ -133,11 +104,10 @@ def check_error(error: BaseException, labels) -> None:
         ) from error
 
 
-def attempt(call, labels, caught: list | None = None, law=None):
+def attempt(call, labels, caught: list | None = None):
     """``call()``, or None if it raised a clear error; warnings other than UserWarning fail.
 
-    The warnings are appended to ``caught`` when it is given; ``law`` is the
-    weight law in use (some known defects are the law's).
+    The warnings are appended to ``caught`` when it is given.
     """
     with warnings.catch_warnings(record=True) as recorded:
         warnings.simplefilter("always")
@@ -149,8 +119,6 @@ def attempt(call, labels, caught: list | None = None, law=None):
     if caught is not None:
         caught.extend(recorded)
     unexpected = [w for w in recorded if w.category is not UserWarning]
-    if unexpected and known_warnings(unexpected, law):
-        reject()
     assert not unexpected, [
         f"{w.category.__name__} at {w.filename}:{w.lineno}: {w.message}" for w in unexpected
     ]
@@ -462,7 +430,7 @@ def test_sample_keeps_the_table_shape_and_its_values_sane(X, law, params, n_samp
         return StructurePreservingMixup(weights=law, label_mixing=label_mixing, column_kinds=kinds, **params)
 
     mixup = make()
-    result = attempt(lambda: mixup.fit(X, y).sample(n_samples), labels, law=law)
+    result = attempt(lambda: mixup.fit(X, y).sample(n_samples), labels)
     assert_same_frame(X, before)  # the input is unchanged
     same(y, y_before)
     if result is None:
@@ -476,7 +444,7 @@ def test_sample_keeps_the_table_shape_and_its_values_sane(X, law, params, n_samp
         else:
             check_labels(y_new, y, n_samples, mixup.classes_)
     # the same random_state gives the same output, from a new estimator too
-    same(attempt(lambda: make().fit(X, y).sample(n_samples), labels, law=law), result)
+    same(attempt(lambda: make().fit(X, y).sample(n_samples), labels), result)
 
 
 @FUZZ
@@ -497,7 +465,7 @@ def test_fit_resample_keeps_the_rows_and_adds_sane_ones(X, law, params, strategy
         return StructurePreservingMixup(weights=law, sampling_strategy=strategy, column_kinds=kinds, **params)
 
     mixup = make()
-    result = attempt(lambda: mixup.fit_resample(X, y), labels, law=law)
+    result = attempt(lambda: mixup.fit_resample(X, y), labels)
     assert_same_frame(X, before)
     same(y, y_before)
     if result is None:
@@ -518,7 +486,7 @@ def test_fit_resample_keeps_the_rows_and_adds_sane_ones(X, law, params, strategy
     new = X_res.iloc[len(X) :].reset_index(drop=True)
     if n_new:
         check_table(new, X, mixup, n_new, parents, mixup.weights_)
-    same(attempt(lambda: make().fit_resample(X, y), labels, law=law), result)
+    same(attempt(lambda: make().fit_resample(X, y), labels), result)
 
 
 def check_real_rows(out: pd.DataFrame, X: pd.DataFrame, compared: list, groups=None, out_groups=None) -> None:
@@ -545,14 +513,14 @@ def test_delta_zero_returns_real_rows_bit_for_bit(X, params, n_samples, data):
     params = {**params, "clip": None}
     mixup = StructurePreservingMixup(weights=law, **params)
     caught = []
-    out = attempt(lambda: mixup.fit(X).sample(n_samples), labels, caught, law=law)
+    out = attempt(lambda: mixup.fit(X).sample(n_samples), labels, caught)
     if out is None:
         return
     exact = exact_columns(X, caught)
     compared = [c for c in exact if mixup.column_kinds_[c] not in ("identifier", "drop")]
     check_real_rows(out, X, compared)
     y = data.draw(S.class_labels(len(X)), label="y")
-    result = attempt(lambda: mixup.fit_resample(X, y), labels, caught, law=law)
+    result = attempt(lambda: mixup.fit_resample(X, y), labels, caught)
     if result is None:
         return
     X_res, y_res = result
@@ -591,7 +559,7 @@ def test_arrays_come_back_as_arrays_of_their_dtype(X, law, params, n_samples):
     before = X.copy()
     y = np.arange(len(X)) % 2
     mixup = StructurePreservingMixup(weights=law, **params)
-    out = attempt(lambda: mixup.fit(X).sample(n_samples), labels, law=law)
+    out = attempt(lambda: mixup.fit(X).sample(n_samples), labels)
     np.testing.assert_array_equal(X, before)
     assert X.dtype == before.dtype
     if out is None:
@@ -608,9 +576,7 @@ def test_arrays_come_back_as_arrays_of_their_dtype(X, law, params, n_samples):
         assert not np.isinf(out).any()
         complete = ~np.isnan(X).any(axis=0)
         assert not np.isnan(out[:, complete]).any()
-    result = attempt(
-        lambda: StructurePreservingMixup(weights=law, **params).fit_resample(X, y), labels, law=law
-    )
+    result = attempt(lambda: StructurePreservingMixup(weights=law, **params).fit_resample(X, y), labels)
     if result is not None:
         X_res, y_res = result
         assert X_res.dtype == out.dtype and X_res.shape[1] == X.shape[1]
@@ -625,7 +591,7 @@ def test_polars_frames_keep_their_schema(X, law, random_state, data):
     labels = list(X.columns)
     before = X.clone()
     mixup = StructurePreservingMixup(weights=law, random_state=random_state)
-    out = attempt(lambda: mixup.fit(X).sample(7), labels, law=law)
+    out = attempt(lambda: mixup.fit(X).sample(7), labels)
     assert X.equals(before) and X.schema == before.schema
     if out is not None:
         assert isinstance(out, pl.DataFrame) and out.height == 7
@@ -639,7 +605,6 @@ def test_polars_frames_keep_their_schema(X, law, random_state, data):
     result = attempt(
         lambda: StructurePreservingMixup(weights=law, random_state=random_state).fit_resample(X, y),
         labels,
-        law=law,
     )
     if result is not None:
         X_res, y_res = result

@@ -220,9 +220,11 @@ class CircleWeights(MultiParentWeights):
         kappa = self._kappa()
         random_state = check_random_source(random_state)
         vertex = integers(random_state, 3, n_samples).astype(np.intp)
-        if np.isinf(kappa):
-            chi = np.zeros(n_samples)
-        elif kappa == 0.0:
+        if np.isinf(kappa):  # delta = 0: every row a vertex, its parent's copy bit for bit
+            weights = np.zeros((n_samples, 3))
+            weights[np.arange(n_samples), vertex] = 1.0
+            return weights, vertex
+        if kappa == 0.0:
             chi = random_state.uniform(-pi, pi, size=n_samples)
         else:
             chi = random_state.vonmises(0.0, kappa, size=n_samples)

@@ -31,6 +31,12 @@ from ._circle import CIRCLE_MAX_DELTA, CircleWeights
 SMALLEST_TARGET_KURTOSIS = 3.0
 
 
+def _largest_magnitudes(values: np.ndarray) -> np.ndarray:
+    """Each column's largest absolute value, 1 for a column of zeros."""
+    largest = np.abs(values).max(axis=0)
+    return np.where(largest > 0.0, largest, 1.0)
+
+
 def median_kurtosis(continuous: np.ndarray) -> float:
     """Median, over the columns, of the Pearson kurtosis of each (NaN ignored).
 
@@ -59,10 +65,16 @@ def median_kurtosis(continuous: np.ndarray) -> float:
     usable = counts >= 2
     if not usable.any():
         return float("nan")
-    values = np.where(present, continuous, 0.0)[:, usable]
+    present = present[:, usable]
+    values = np.where(present, continuous[:, usable], 0.0)
     counts = counts[usable]
+    # The kurtosis does not depend on the scale: columns scaled to at most 1 in magnitude,
+    # before the mean and again once centred, so the fourth powers neither overflow (beyond
+    # |x| ~ 1e77) nor underflow (a small spread around a large mean).
+    values /= _largest_magnitudes(values)
     means = values.sum(axis=0) / counts
-    centred = np.where(present[:, usable], values - means, 0.0)
+    centred = np.where(present, values - means, 0.0)
+    centred /= _largest_magnitudes(centred)
     m2 = (centred**2).sum(axis=0) / counts
     m4 = (centred**4).sum(axis=0) / counts
     varying = m2 > 0.0
