@@ -765,8 +765,12 @@ class StructurePreservingMixup(BaseOverSampler):
             self._copy_finder = CopyFinder(self._codec, self._continuous, self._categorical)
         return self._copy_finder if self._copy_finder.needed else None
 
-    def _decode(self, mixed, codes, random_state):
-        """Encoded synthetic rows as a table of the fitted container and dtypes."""
+    def _decode(self, mixed, codes, random_state, into=None):
+        """Encoded synthetic rows as a table of the fitted container and dtypes.
+
+        ``into``: the output array the kernel wrote ``mixed`` into (see
+        :meth:`_output_buffer`).
+        """
         # The mixed arrays are ours alone: the table may keep them instead of a copy.
         table = self._codec.decode(
             mixed[:, : self._continuous.shape[1]],
@@ -774,8 +778,19 @@ class StructurePreservingMixup(BaseOverSampler):
             copy=False,
             random_state=random_state,
             n_jobs=effective_n_jobs(self.n_jobs),
+            into=into,
         )
         return self._as_input_container(table)
+
+    def _output_buffer(self, n_rows: int):
+        """``(output, its continuous columns)`` when the kernel can write straight into a float64
+        output array (see ``TableCodec.continuous_view``), else ``(None, None)``: the synthetic
+        rows are then written once instead of mixed, then copied."""
+        if self._codec.decode_is_identity or self._codec._frame_columns is not None:
+            return None, None
+        out = np.empty((n_rows, len(self._codec._kept)), dtype=self._codec._array_dtype)
+        view = self._codec.continuous_view(out)
+        return (out, view) if view is not None else (None, None)
 
     def _as_input_container(self, table):
         if self._foreign_table is not None:
@@ -856,9 +871,11 @@ class StructurePreservingMixup(BaseOverSampler):
                 UserWarning,
                 stacklevel=2,
             )
+        if kind is None or stratified:
+            into, view = self._output_buffer(n_samples)
         if kind is None:
-            mixed, codes, _ = self._mix(n_samples, random_state, rows=rows)
-            return self._decode(mixed, codes, random_state)
+            mixed, codes, _ = self._mix(n_samples, random_state, rows=rows, out=view)
+            return self._decode(mixed, codes, random_state, into)
         if kind == CONTINUOUS:
             mixed, codes, _ = self._mix(n_samples, random_state, rows=rows, extra_continuous=self._target)
             y_new = self._restore_target(mixed[:, -1])
@@ -866,9 +883,10 @@ class StructurePreservingMixup(BaseOverSampler):
             labels = self._target if rows is None else self._target[rows]
             sample_groups = _exact_counts(labels, n_samples, random_state) if exact_class_counts else None
             mixed, codes, parents = self._mix(
-                n_samples, random_state, rows=rows, groups=labels, sample_groups=sample_groups
+                n_samples, random_state, rows=rows, groups=labels, sample_groups=sample_groups, out=view
             )
             y_new = self._restore_target(self.classes_[self._target[parents[:, 0]]])
+            return self._decode(mixed, codes, random_state, into), y_new
         elif self.label_mixing == "soft":
             one_hot = np.eye(len(self.classes_))[self._target]
             mixed, codes, _ = self._mix(n_samples, random_state, rows=rows, extra_continuous=one_hot)
@@ -1007,7 +1025,7 @@ class StructurePreservingMixup(BaseOverSampler):
         n_new = len(sample_groups)
         dropped = [k for k, handler in enumerate(self._codec.handlers) if handler.kind == DROP]
 
-        def new_rows(out=None, originals=None):
+        def new_rows(out=None, originals=None, into=None):
             mixed, codes, _ = self._mix(
                 n_new, random_state, groups=self._target, sample_groups=sample_groups, out=out
             )
@@ -1018,16 +1036,25 @@ class StructurePreservingMixup(BaseOverSampler):
                 random_state=random_state,
                 originals=originals,
                 n_jobs=effective_n_jobs(self.n_jobs),
+                into=into,
             )
 
+        identity = self._codec.decode_is_identity
+        in_place = not isinstance(X, pd.DataFrame) and not dropped
+        if in_place and not identity:
+            in_place = self._codec.continuous_view(np.empty((0, np.shape(X)[1]))) is not None
         if isinstance(X, pd.DataFrame):
             X_resampled = new_rows(originals=X)
-        elif self._codec.decode_is_identity and not dropped:
-            # The mixed values are the new rows: write them straight after the originals.
+        elif in_place:
+            # The new rows written straight after the originals, in the one output array.
             X = np.asarray(X)
             X_resampled = np.empty((len(X) + n_new, X.shape[1]))
             X_resampled[: len(X)] = X
-            new_rows(out=X_resampled[len(X) :])
+            new = X_resampled[len(X) :]
+            if identity:
+                new_rows(out=new)
+            else:
+                new_rows(out=self._codec.continuous_view(new), into=new)
         else:
             X_new = new_rows()
             originals = np.delete(np.asarray(X), dropped, axis=1) if dropped else np.asarray(X)

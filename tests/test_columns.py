@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from optional import require
 
+from skmixup import StructurePreservingMixup
 from skmixup.columns import (
     CATEGORICAL,
     CONTINUOUS,
@@ -864,3 +865,39 @@ def test_decoding_after_the_originals_keeps_object_strings_object():
     joined = codec.decode(*codec.encode(X), originals=X)
     assert joined.dtypes.to_dict() == X.dtypes.to_dict()
     assert joined["s"].tolist()[:4] == ["a", "b", None, "a"] and len(joined) == 8
+
+
+@pytest.mark.parametrize("label_mixing", ["stratified", "joint"])
+def test_float_arrays_with_codes_give_the_same_rows_wherever_the_codes_are(label_mixing):
+    # Codes at the end: the kernel writes the float columns straight into the output (and
+    # fit_resample after the originals); codes in the middle: the general decoding path.
+    rng = np.random.default_rng(0)
+    floats = rng.normal(size=(300, 3)) * [1.0, 10.0, 0.1]
+    codes = rng.integers(0, [3, 5], size=(300, 2)).astype(float)
+    codes[::7, 1] = np.nan
+    y = rng.integers(0, 2, size=300)
+    at_end, in_middle = np.hstack([floats, codes]), np.column_stack([floats[:, :1], codes, floats[:, 1:]])
+    order = [0, 3, 4, 1, 2]  # in_middle's columns in at_end's order
+    before = at_end.copy()
+
+    def fitted(X, categorical):
+        return StructurePreservingMixup(
+            categorical_features=categorical, label_mixing=label_mixing, random_state=0
+        ).fit(X, y)
+
+    end, middle = fitted(at_end, [3, 4]), fitted(in_middle, [1, 2])
+    assert end._codec.continuous_view(np.empty((1, 5))) is not None
+    assert middle._codec.continuous_view(np.empty((1, 5))) is None
+    X_end, y_end = end.sample(400)
+    X_middle, y_middle = middle.sample(400)
+    np.testing.assert_array_equal(X_end, X_middle[:, order])
+    np.testing.assert_array_equal(y_end, y_middle)
+    resampler = StructurePreservingMixup(categorical_features=[3, 4], random_state=0)
+    X_res, _ = resampler.fit_resample(at_end, y)
+    X_res_middle, _ = StructurePreservingMixup(categorical_features=[1, 2], random_state=0).fit_resample(
+        in_middle, y
+    )
+    np.testing.assert_array_equal(X_res, X_res_middle[:, order])
+    np.testing.assert_array_equal(X_res[:300], at_end)
+    np.testing.assert_array_equal(at_end, before)
+    assert set(np.unique(X_res[300:, 3])) <= {0.0, 1.0, 2.0}

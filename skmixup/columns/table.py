@@ -34,6 +34,7 @@ from .identifiers import IntegerIdentifierHandler, StringIdentifierHandler
 DISCRETE_VARIANCE_SHARE = 0.005
 
 _DECODE_GROUP = 4  # columns transposed together when decoding
+_COPY_BLOCK = 8192  # rows copied together into a float64 output
 
 
 class TableCodec:
@@ -364,12 +365,26 @@ class TableCodec:
                 self._refuse_inf(continuous, columns)
             self.has_missing = not finite
             if fit:
-                for k, (handler, column) in enumerate(zip(self.handlers, columns, strict=True)):
-                    handler._fit_meta(column)
-                    handler._learn_grid(continuous[:, k])
-                    self._mark_discrete(handler, continuous[:, k])
+                self._fit_float_columns(continuous, columns)
                 self.codes_dtype = np.dtype(np.int8)
             return continuous, np.empty((n_rows, 0), dtype=self.codes_dtype)
+        if self._is_float_array_with_codes():
+            # Float columns and categorical codes in one float array: the float columns in one
+            # C-ordered copy, rows at a time (a column at a time would read strided memory).
+            positions = self.continuous_indices
+            array = np.asarray(X)
+            if np.array_equal(positions, np.arange(positions[0], positions[0] + len(positions))):
+                block, fresh = array[:, positions[0] : positions[-1] + 1], False
+            else:
+                block, fresh = np.take(array, positions, axis=1), True
+            continuous, finite = _checked_copy(block, copy or not fresh)
+            if not finite:
+                self._refuse_inf(continuous, [columns[k] for k in positions], self.continuous_handlers)
+            self.has_missing = not finite
+            if fit:
+                self._fit_float_columns(continuous, [columns[k] for k in positions], self.continuous_handlers)
+        else:
+            continuous = None
 
         def encoded(position: int) -> np.ndarray:
             handler, column = self.handlers[position], columns[position]
@@ -380,7 +395,6 @@ class TableCodec:
                 self._mark_discrete(handler, values)
             return values
 
-        continuous = [encoded(k) for k in self.continuous_indices]
         categorical = [encoded(k) for k in self.categorical_indices]
         if fit:
             # Small codes make the table, and every gather from it, several times smaller.
@@ -390,10 +404,20 @@ class TableCodec:
                 for dtype in (np.int8, np.int16, np.int32, np.int64)
                 if most <= np.iinfo(dtype).max
             )
-        finite: list = []
-        stacked = _stacked(continuous, n_rows, np.float64, finite=finite)
-        self.has_missing = not finite[0]  # inf was refused column by column
-        return stacked, _stacked(categorical, n_rows, self.codes_dtype)
+        if continuous is None:
+            finite: list = []
+            continuous = _stacked(
+                [encoded(k) for k in self.continuous_indices], n_rows, np.float64, finite=finite
+            )
+            self.has_missing = not finite[0]  # inf was refused column by column
+        return continuous, _stacked(categorical, n_rows, self.codes_dtype)
+
+    def _fit_float_columns(self, continuous: np.ndarray, columns: list, handlers: list | None = None) -> None:
+        """Fit the float handlers of the columns of ``continuous`` (already encoded)."""
+        for k, (handler, column) in enumerate(zip(handlers or self.handlers, columns, strict=True)):
+            handler._fit_meta(column)
+            handler._learn_grid(continuous[:, k])
+            self._mark_discrete(handler, continuous[:, k])
 
     def _mark_discrete(self, handler, values: np.ndarray) -> None:
         """Whether rounding onto the column's grid would distort its variance (see value_grids)."""
@@ -405,14 +429,19 @@ class TableCodec:
         variance = float(present.var()) if present.size else 0.0
         handler.discrete = bool(step * step / 12.0 > DISCRETE_VARIANCE_SHARE * variance)
 
-    def _refuse_inf(self, X, columns: list[pd.Series]) -> None:
-        """Raise the encoding error, naming the column, if a continuous column holds inf."""
-        if self._is_numeric_array():
+    def _refuse_inf(self, X, columns: list[pd.Series], handlers: list | None = None) -> None:
+        """Raise the encoding error, naming the column, if a continuous column holds inf.
+
+        ``handlers``: ``X`` is the float block of these handlers' columns.
+        """
+        if handlers is not None or self._is_numeric_array():
             values = np.asarray(X)
             if values.dtype.kind == "f" and np.isinf(values).any():  # one pass over the whole array
                 first = int(np.flatnonzero(np.isinf(values).any(axis=0))[0])
-                self.handlers[first]._numbers(columns[first])
+                (handlers or self.handlers)[first]._numbers(columns[first])
             return
+        if self._is_float_array_with_codes() and not np.isinf(np.asarray(X)).any():
+            return  # one pass over the whole array, rows at a time, instead of strided columns
         for k in self.continuous_indices:
             dtype = columns[k].dtype
             if pdt.is_float_dtype(dtype) or _is_object(dtype):  # no other dtype holds inf
@@ -432,6 +461,16 @@ class TableCodec:
             type(h) is FloatHandler and h.decimals is None for h in self.handlers
         )
 
+    def _is_float_array_with_codes(self) -> bool:
+        """Fitted on a float ndarray whose continuous columns are all plain floats, and which
+        has categorical columns too."""
+        return (
+            self._array_dtype is not None
+            and self._array_dtype.kind == "f"
+            and len(self.continuous_indices) > 0
+            and all(type(handler) is FloatHandler for handler in self.continuous_handlers)
+        )
+
     def _is_numeric_array(self) -> bool:
         """Fitted on a float ndarray whose columns are all plain continuous floats."""
         return (
@@ -449,6 +488,7 @@ class TableCodec:
         random_state=None,
         originals=None,
         n_jobs: int = 1,
+        into: np.ndarray | None = None,
     ):
         """Build a table of the fitted container, labels and dtypes from encoded arrays.
 
@@ -471,6 +511,10 @@ class TableCodec:
             (which, unlike a frame concatenation, copies each value once).
         n_jobs : int, default=1
             Threads decoding columns.
+        into : ndarray, default=None
+            The float64 output array, whose :meth:`continuous_view` holds
+            ``continuous`` already (the mixing kernel wrote there): only the
+            other columns are written, and ``into`` is returned.
 
         Returns
         -------
@@ -491,14 +535,19 @@ class TableCodec:
             )
         if self.decode_is_identity:
             return (np.array if copy else np.asarray)(continuous, dtype=np.float64, order="C")
+        if into is not None and not np.shares_memory(into, continuous):
+            raise ValueError("into must be the array whose continuous_view holds the continuous values.")
         decoded = [None] * len(self.handlers)
         if len(self.identifier_indices):
             random_state = check_random_state(random_state)
             for position in self.identifier_indices:
                 decoded[position] = self.handlers[position].generate(len(continuous), random_state)
+        # A float64 array keeps its plain float columns as mixed: they go straight from the
+        # block into the output, with no column of their own (the categorical ones do).
+        passed_through = self._passed_through() if self._frame_columns is None else []
         tasks = []
         for indices, block in (
-            (self.continuous_indices, continuous),
+            ([p for p in self.continuous_indices if p not in set(passed_through)], continuous),
             (self.categorical_indices, categorical),
         ):
             if not copy and block.flags.f_contiguous:
@@ -534,10 +583,10 @@ class TableCodec:
                 lengths = [decoded[k].str.len().max() for k in self.identifier_indices if len(continuous)]
                 longest = int(max(lengths, default=0))
                 dtype = max(dtype, np.dtype(f"<U{longest}"), key=lambda d: d.itemsize)
-            rows = np.empty((len(decoded_kept), len(continuous)), dtype=dtype)
-            for k, column in enumerate(decoded_kept):
-                rows[k] = column.to_numpy()
-            return _transposed(rows)
+            if passed_through:
+                return self._float_array(continuous, decoded, passed_through, into)
+            # Gathered straight into the rows of the output, block by block (one pass).
+            return _stacked([column.to_numpy() for column in decoded_kept], len(continuous), dtype)
         for position, dtype in self._sparse_dtypes.items():
             if decoded[position] is not None:
                 decoded[position] = decoded[position].astype(dtype)
@@ -546,6 +595,76 @@ class TableCodec:
         frame = pd.DataFrame(dict(enumerate(decoded[position] for position in self._kept)), copy=False)
         frame.columns = self._frame_columns
         return frame
+
+    def _passed_through(self) -> list[int]:
+        """Positions of the continuous columns a float64 array output takes as mixed."""
+        if self._array_dtype != np.float64:
+            return []
+        return [
+            position
+            for position in self.continuous_indices
+            if type(self.handlers[position]) is FloatHandler and self.handlers[position].decimals is None
+        ]
+
+    def continuous_view(self, out: np.ndarray) -> np.ndarray | None:
+        """The columns of a float64 output where :meth:`decode` puts the continuous ones as they are.
+
+        When the output is a float64 array, every continuous column is a
+        plain float column (no grid) and they sit side by side in it, the
+        mixing kernel can write them into ``out`` directly (a view of its
+        columns, returned here) and ``decode(..., into=out)`` fills in the
+        rest: the synthetic table is written once.  None otherwise.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skmixup.columns import TableCodec
+        >>> X = np.column_stack([np.random.default_rng(0).normal(size=(20, 2)), np.arange(20) % 3])
+        >>> codec = TableCodec(categorical_features=[2]).fit(X)
+        >>> out = np.empty((5, 3))
+        >>> codec.continuous_view(out).shape
+        (5, 2)
+        """
+        self._check_fitted()
+        passed_through = self._passed_through() if self._frame_columns is None else []
+        if not len(self.continuous_indices) or len(passed_through) != len(self.continuous_indices):
+            return None
+        if len(self.identifier_indices) or out.dtype != np.float64 or out.shape[1:] != (len(self._kept),):
+            return None
+        target = np.searchsorted(self._kept, self.continuous_indices)
+        if not np.array_equal(target, np.arange(target[0], target[0] + len(target))):
+            return None
+        return out[:, target[0] : target[-1] + 1]
+
+    def _float_array(self, continuous, decoded: list, passed_through: list[int], into=None) -> np.ndarray:
+        """The float64 output: the plain float columns copied from ``continuous`` a block of
+        rows at a time (unless they are in ``into`` already), the decoded ones written column
+        by column."""
+        n_rows = len(continuous)
+        where = {position: k for k, position in enumerate(self._kept)}
+        if into is not None:
+            for position, k in where.items():
+                if decoded[position] is not None:
+                    into[:, k] = decoded[position].to_numpy(dtype=np.float64)
+            return into
+        out = np.empty((n_rows, len(self._kept)), dtype=np.float64)
+        source = [int(np.flatnonzero(self.continuous_indices == p)[0]) for p in passed_through]
+        target = [where[p] for p in passed_through]
+        contiguous = source == list(range(source[0], source[0] + len(source))) and target == list(
+            range(target[0], target[0] + len(target))
+        )
+        for start in range(0, n_rows, _COPY_BLOCK):
+            stop = min(start + _COPY_BLOCK, n_rows)
+            if contiguous:
+                out[start:stop, target[0] : target[-1] + 1] = continuous[
+                    start:stop, source[0] : source[-1] + 1
+                ]
+            else:
+                out[start:stop, target] = continuous[start:stop, source]
+        for position, k in where.items():
+            if decoded[position] is not None:
+                out[:, k] = decoded[position].to_numpy(dtype=np.float64)
+        return out
 
     def _after(self, originals: pd.DataFrame, decoded: list) -> list:
         """Each decoded column put after the same column of ``originals``, one copy per value."""
