@@ -279,14 +279,7 @@ class TableCodec:
         self.kinds = {
             column.name: handler.kind for column, handler in zip(columns, self.handlers, strict=True)
         }
-        all_kinds = np.array([handler.kind for handler in self.handlers])
-        self.continuous_indices = np.flatnonzero(all_kinds == CONTINUOUS)
-        self.categorical_indices = np.flatnonzero(all_kinds == CATEGORICAL)
-        self.identifier_indices = np.flatnonzero(all_kinds == IDENTIFIER)
-        self._kept = np.flatnonzero(all_kinds != DROP)
-        self.continuous_handlers = [self.handlers[k] for k in self.continuous_indices]
-        self.categorical_handlers = [self.handlers[k] for k in self.categorical_indices]
-        self.identifier_handlers = [self.handlers[k] for k in self.identifier_indices]
+        self._index_kinds()
         for k in self.identifier_indices:  # fresh values must avoid every real one, not a subset's
             self.handlers[k].fit(columns[k])
         self._frame_columns = frame_columns[self._kept] if frame_columns is not None else None
@@ -310,6 +303,17 @@ class TableCodec:
         for handler, observed_min, observed_max in zip(self.continuous_handlers, low, high, strict=True):
             handler.observed_min, handler.observed_max = float(observed_min), float(observed_max)
         return continuous, categorical
+
+    def _index_kinds(self) -> None:
+        """The positions and handlers of each column kind, from the handlers."""
+        all_kinds = np.array([handler.kind for handler in self.handlers])
+        self.continuous_indices = np.flatnonzero(all_kinds == CONTINUOUS)
+        self.categorical_indices = np.flatnonzero(all_kinds == CATEGORICAL)
+        self.identifier_indices = np.flatnonzero(all_kinds == IDENTIFIER)
+        self._kept = np.flatnonzero(all_kinds != DROP)
+        self.continuous_handlers = [self.handlers[k] for k in self.continuous_indices]
+        self.categorical_handlers = [self.handlers[k] for k in self.categorical_indices]
+        self.identifier_handlers = [self.handlers[k] for k in self.identifier_indices]
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "handlers"):
@@ -848,14 +852,7 @@ class TableCodec:
         self.kinds = {
             name: handler.kind for name, handler in zip(self.feature_names, self.handlers, strict=True)
         }
-        all_kinds = np.array([handler.kind for handler in self.handlers])
-        self.continuous_indices = np.flatnonzero(all_kinds == CONTINUOUS)
-        self.categorical_indices = np.flatnonzero(all_kinds == CATEGORICAL)
-        self.identifier_indices = np.flatnonzero(all_kinds == IDENTIFIER)
-        self._kept = np.flatnonzero(all_kinds != DROP)
-        self.continuous_handlers = [self.handlers[k] for k in self.continuous_indices]
-        self.categorical_handlers = [self.handlers[k] for k in self.categorical_indices]
-        self.identifier_handlers = [self.handlers[k] for k in self.identifier_indices]
+        self._index_kinds()
         self._frame_columns = template._frame_columns
         self._input_columns = template._input_columns
         self._sparse_dtypes = {}
