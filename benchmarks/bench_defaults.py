@@ -28,9 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_speed import build_input  # noqa: E402
+from bench_speed import build_input
 
-from skmixup import StructurePreservingMixup  # noqa: E402
+from skmixup import StructurePreservingMixup
 
 SETTINGS = {
     "defaults": {},
