@@ -699,6 +699,28 @@ def write_csv(records: list[dict], path: str) -> None:
             writer.writerow(row)
 
 
+def replot(args) -> None:
+    """Draw speed.png from a speed.csv written by an earlier run."""
+    keys = {(label, kind): key for key, label, kind, _ in CASES}
+    with open(args.replot, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    records = []
+    for row in rows:
+        record = {"key": keys[row["method"], row["input"]], "input": row["input"], "rows": int(row["rows"])}
+        for field in ("seconds", "peak_mib", "output_mib"):
+            record[field] = float(row[field]) if row[field] else None
+        records.append(record)
+    code = rows[0].get("code", "") if rows else ""
+    title = (
+        f"skmixup ({code}): time and peak extra memory vs rows "
+        f"(20 continuous columns; pandas: + 5 categorical; 10% minority), {os.cpu_count()} CPUs"
+    )
+    os.makedirs(args.out or ".", exist_ok=True)
+    path = os.path.join(args.out or ".", "speed.png")
+    plot(records, set(args.plot_rows), path, title, args.timeout)
+    print(f"wrote {path}")
+
+
 def plot(records: list[dict], sizes, path: str, title: str, timeout: float) -> None:
     import matplotlib
 
@@ -731,7 +753,7 @@ def plot(records: list[dict], sizes, path: str, title: str, timeout: float) -> N
         colour = colours.setdefault(label, f"C{len(colours)}")
         rows, seconds, peak = zip(*points, strict=True)
         name = f"{label} ({kind})"
-        time_axis.plot(rows, seconds, styles[kind], marker="o", color=colour, label=name)
+        time_axis.plot(rows, seconds, linestyle=styles[kind], marker="o", color=colour, label=name)
         for n_rows in skipped:  # an open triangle at the time limit: "more than this"
             time_axis.plot([rows[-1], n_rows], [seconds[-1], timeout], ":", color=colour)
             time_axis.plot(n_rows, timeout, "^", mfc="none", ms=9, color=colour)
@@ -745,7 +767,7 @@ def plot(records: list[dict], sizes, path: str, title: str, timeout: float) -> N
             )
         with_peak = [(n, p) for n, p in zip(rows, peak, strict=True) if p is not None]
         if with_peak:
-            memory_axis.plot(*zip(*with_peak, strict=True), styles[kind], marker="o", color=colour)
+            memory_axis.plot(*zip(*with_peak, strict=True), linestyle=styles[kind], marker="o", color=colour)
     reference = sorted(
         (r["rows"], 3 * r["output_mib"])
         for r in records
@@ -841,6 +863,9 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--out", default=None, help="directory for speed.csv and speed.png (none: print only)"
     )
+    parser.add_argument(
+        "--replot", default=None, metavar="CSV", help="only draw speed.png (into --out) from a speed.csv"
+    )
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker is not None:
@@ -848,6 +873,9 @@ def main(argv=None) -> None:
         return
     if args.quick:
         args.rows, args.plot_rows, args.repeat, args.timeout = [20_000], [2_000, 20_000], 1, 60.0
+    if args.replot is not None:
+        replot(args)
+        return
 
     import imblearn
     import pandas as pd
