@@ -169,11 +169,17 @@ class StructurePreservingMixup(BaseOverSampler):
         parents independently (the model of the paper).
 
     redraw_copies : bool, default=True
-        Draw again the pairs and weights of every synthetic row that equals
-        a real row on all its columns (a row rounded back onto its parent by
-        a value grid, or the mix of two equal rows), so that no real row is
-        ever output.  Rows whose weight is exactly one on a parent are
-        copies by design (``EpBeta(delta=0)`` resamples) and are kept.
+        Draw again every synthetic row that equals a real row on all its
+        columns (a row rounded back onto its parent by a value grid, a
+        weight that rounds to exactly one, or the mix of two equal rows), so
+        that no real row is ever output: first its weights, from the law
+        given its kept parent, then its other parents too, so that its
+        categories and missing values, and the shares and missing rates of
+        the table, stay as they are.  A row that still cannot differ from
+        every real row (its mixed values all missing, or all the values it
+        can take real rows') gets another kept parent, which biases the
+        shares of such rows; a warning says so above 1 % of the rows.  Rows
+        given all the weight by design (``delta=0``: resampling) are kept.
 
     copy : bool, default=True
         Copy a float array given to :meth:`fit` (False keeps a reference to
