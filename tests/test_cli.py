@@ -671,3 +671,102 @@ def test_chunk_sizes():
     assert _commands.chunk_sizes(10, chunk=4) == [4, 4, 2]
     assert _commands.chunk_sizes(8, chunk=4) == [4, 4]
     assert _commands.chunk_sizes(3, chunk=4) == [3]
+
+
+# ------------------------------------------------------------------ --engine dask
+
+
+@pytest.fixture
+def parquet_dataset(tmp_path):
+    """The mixed table as a directory of three Parquet files (partitions)."""
+    directory = tmp_path / "dataset"
+    directory.mkdir()
+    table = make_table(300)
+    for k in range(3):
+        pq.write_table(table.slice(100 * k, 100), directory / f"part{k}.parquet")
+    return directory
+
+
+def read_dataset(path: Path):
+    import pyarrow.dataset as pads
+
+    return pads.dataset(path, format="parquet").to_table()
+
+
+def test_engine_dask_synthesizes_a_dataset_into_a_dataset(parquet_dataset, tmp_path):
+    require("dask")
+    out = tmp_path / "synthetic"
+    options = ["-n", "500", "--target", "label", "--exact-class-counts", "--seed", "3", "--quiet"]
+    assert main(["synthesize", str(parquet_dataset), "-o", str(out), "--engine", "dask", *options]) == 0
+    synthetic = read_dataset(out)
+    source = read_dataset(parquet_dataset)
+    assert synthetic.num_rows == 500
+    assert synthetic.column_names == source.column_names
+    labels = synthetic.column("label").to_pylist()
+    assert labels.count("fraud") == round(500 * 50 / 300)  # exact class counts: 1/6 of the rows
+    assert set(synthetic.column("city").drop_null().to_pylist()) <= {"Lyon", "Nice"}
+    # Replaced on a second run, from the same seed the same rows; no temporary directory left.
+    again = main(["synthesize", str(parquet_dataset), "-o", str(out), "--engine", "dask", *options])
+    assert again == 0 and read_dataset(out).equals(synthetic)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dataset", "synthetic"]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--given", "city=Lyon"], "--given is not supported with --engine dask"),
+        (["--kind", "town=categorical"], "--kind names column 'town'"),
+        (["--exact-class-counts"], "--exact-class-counts needs --target"),
+    ],
+)
+def test_engine_dask_bad_options_are_one_line_status_2(options, message, parquet_dataset, tmp_path, capsys):
+    require("dask")
+    out = tmp_path / "synthetic"
+    status = main(
+        ["synthesize", str(parquet_dataset), "-n", "10", "-o", str(out), "--engine", "dask", *options]
+    )
+    error = capsys.readouterr().err
+    assert status == 2 and message in error and len(error.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_engine_dask_missing_dataset_and_file_output(parquet_dataset, tmp_path, capsys):
+    require("dask")
+    missing = main(
+        ["synthesize", str(tmp_path / "nothere"), "-n", "5", "-o", str(tmp_path / "o"), "--engine", "dask"]
+    )
+    assert missing == 2 and "no such file or directory" in capsys.readouterr().err
+    a_file = tmp_path / "out.parquet"
+    a_file.write_bytes(b"")
+    status = main(["synthesize", str(parquet_dataset), "-n", "5", "-o", str(a_file), "--engine", "dask"])
+    assert status == 2 and "OUT is a directory, not a file" in capsys.readouterr().err
+
+
+def test_engine_dask_failure_keeps_the_old_output(parquet_dataset, tmp_path, monkeypatch, capsys):
+    require("dask")
+    import skmixup.dask as skmixup_dask
+
+    out = tmp_path / "synthetic"
+    arguments = [
+        "synthesize",
+        str(parquet_dataset),
+        "-n",
+        "50",
+        "-o",
+        str(out),
+        "--engine",
+        "dask",
+        "--quiet",
+    ]
+    assert main(arguments) == 0
+    before = read_dataset(out)
+
+    def fail(source, destination, *args, **kwargs):
+        (Path(destination) / "part.0.parquet").write_bytes(b"partial")
+        raise ValueError("Column 'income' broke half-way")
+
+    monkeypatch.setattr(skmixup_dask, "synthesize_parquet", fail)
+    assert main(arguments) == 2
+    assert "Column 'income' broke half-way" in capsys.readouterr().err
+    assert read_dataset(out).equals(before)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dataset", "synthetic"]

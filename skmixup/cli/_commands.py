@@ -11,6 +11,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
+import sys
+import tempfile
 from collections.abc import Iterator
 
 import numpy as np
@@ -196,6 +199,8 @@ def chunk_sizes(n_rows: int, chunk: int | None = None) -> list[int]:
 def synthesize(arguments: argparse.Namespace) -> int:
     """``skmixup synthesize IN -n N -o OUT``."""
     io.require_pyarrow()
+    if getattr(arguments, "engine", "memory") == "dask":
+        return _synthesize_with_dask(arguments)
     check_output(arguments.output)
     if arguments.label_mixing is not None and arguments.target is None:
         raise UsageError("--label-mixing needs --target, the label column")
@@ -236,6 +241,90 @@ def synthesize(arguments: argparse.Namespace) -> int:
             writer.write(io.from_pandas(drawn, schema))
             bar.update(size)
     return 0
+
+
+def _synthesize_with_dask(arguments: argparse.Namespace) -> int:
+    """``skmixup synthesize IN -n N -o OUT --engine dask``: Parquet dataset to Parquet dataset.
+
+    The dataset is written into a fresh directory next to OUT, which then
+    takes OUT's place: a failed run leaves OUT as it was.
+    """
+    import pyarrow.dataset as pads
+
+    try:
+        import dask  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError:
+        raise io.MissingDependencyError('--engine dask needs dask: pip install "skmixup[dask]"') from None
+    from ..dask import StructurePreservingMixup, synthesize_parquet
+
+    if arguments.given:
+        raise UsageError("--given is not supported with --engine dask; filter the dataset instead")
+    if arguments.label_mixing is not None and arguments.target is None:
+        raise UsageError("--label-mixing needs --target, the label column")
+    output = os.path.abspath(arguments.output)
+    if os.path.isfile(output):
+        raise UsageError(
+            f"cannot write {arguments.output}: with --engine dask OUT is a directory, not a file"
+        )
+    if not os.path.isdir(os.path.dirname(output)):
+        raise UsageError(
+            f"cannot write {arguments.output}: the directory {os.path.dirname(output)} does not exist"
+        )
+    weights = weights_from(arguments)
+    try:
+        schema = pads.dataset(arguments.input, format="parquet").schema
+    except FileNotFoundError:
+        raise UsageError(f"cannot read {arguments.input}: no such file or directory") from None
+    except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
+        raise UsageError(f"cannot read {arguments.input} as a Parquet dataset: {one_line(error)}") from None
+    columns = schema.empty_table()
+    target = arguments.target
+    check_columns(columns, arguments.input, "--target", [] if target is None else [target])
+    kinds = column_kinds(arguments, columns, arguments.input)
+    label_mixing = arguments.label_mixing or "stratified"
+    if arguments.exact_class_counts and (target is None or label_mixing != "stratified"):
+        raise UsageError("--exact-class-counts needs --target with stratified label mixing")
+    mixup = StructurePreservingMixup(
+        weights=weights,
+        column_kinds=kinds,
+        label_mixing=label_mixing,
+        random_state=arguments.seed,
+        n_jobs=arguments.jobs,
+    )
+    fresh = tempfile.mkdtemp(prefix=".skmixup-", dir=os.path.dirname(output))
+    bar = contextlib.nullcontext()
+    if not arguments.quiet and sys.stderr.isatty():
+        from dask.diagnostics import ProgressBar
+
+        bar = ProgressBar(out=sys.stderr)
+    try:
+        with writing(arguments.output), library_errors(), bar:
+            synthesize_parquet(
+                arguments.input,
+                fresh,
+                arguments.n_samples,
+                target=target,
+                mixup=mixup,
+                exact_class_counts=arguments.exact_class_counts,
+                overwrite=True,
+            )
+        _replace_directory(fresh, output)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    return 0
+
+
+def _replace_directory(fresh: str, output: str) -> None:
+    """Put the directory ``fresh`` where ``output`` is (an old ``output`` is removed)."""
+    old = None
+    if os.path.exists(output):
+        old = tempfile.mkdtemp(prefix=".skmixup-old-", dir=os.path.dirname(output))
+        os.replace(output, os.path.join(old, "previous"))
+    os.replace(fresh, output)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _kept_schema(schema, mixup, target: str | None):

@@ -382,6 +382,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_condition_options(synthesize)
     _add_run_options(synthesize)
+    synthesize.add_argument(
+        "--engine",
+        choices=("memory", "dask"),
+        default="memory",
+        help="memory (the default: the table is read whole) or dask (IN a Parquet file, "
+        "directory or glob read partition by partition, OUT a directory of Parquet files; "
+        "needs the dask extra; no --given)",
+    )
     synthesize.set_defaults(run=_commands.synthesize)
 
     oversample = command("oversample", _OVERSAMPLE, _OVERSAMPLE_EXAMPLES)
