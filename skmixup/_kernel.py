@@ -291,7 +291,7 @@ def _mix_continuous_block(
         out += other
     overflowed = overflow_test(out)
     if overflowed.any():
-        _rescaled(continuous, parents, weights, overflowed.any(axis=1), out)
+        _rescaled(continuous, parents, weights, overflowed, out)
     if has_missing or discrete is not None:
         kept_values = np.take(continuous, kept_rows, axis=0)
         if has_missing:
@@ -309,14 +309,23 @@ def _mix_continuous_block(
         watch[1][:] = matches
 
 
-def _rescaled(continuous, parents, weights, rows, out):
-    """Recompute the rows whose mix overflowed, with the parents scaled down, then clip."""
-    values = np.zeros((int(rows.sum()), continuous.shape[1]))
-    for j in range(parents.shape[1]):
+def _rescaled(continuous, parents, weights, overflowed, out):
+    """Recompute the values whose mix overflowed, with the parents scaled down, then clip.
+
+    Only those values: the others of the row stay as mixed, so a tiny value
+    next to a huge one keeps its bits (scaled down, it would be subnormal).
+    The sum starts from the first parent's term, not from zero, so that a
+    copy of -0.0 stays -0.0.
+    """
+    rows = overflowed.any(axis=1)
+    values = (continuous[parents[rows, 0]] * _OVERFLOW_SCALE) * weights[rows, :1]
+    for j in range(1, parents.shape[1]):
         values += (continuous[parents[rows, j]] * _OVERFLOW_SCALE) * weights[rows, j : j + 1]
     with np.errstate(invalid="ignore"):
         np.clip(values, -_LARGEST * _OVERFLOW_SCALE, _LARGEST * _OVERFLOW_SCALE, out=values)
-    out[rows] = values / _OVERFLOW_SCALE
+    block = out[rows]
+    np.copyto(block, values / _OVERFLOW_SCALE, where=overflowed[rows])
+    out[rows] = block
 
 
 def mix_per_column(

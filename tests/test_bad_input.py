@@ -258,3 +258,35 @@ def test_circle_weights_at_delta_zero_return_real_rows():
     for law in (CircleWeights(delta=0.0), KurtosisMatchedWeights(delta=0.0, kurtosis=4.0)):
         synthetic = StructurePreservingMixup(weights=law, random_state=0).fit(X).sample(300)
         assert set(synthetic["x"]) <= set(X["x"])
+
+
+@pytest.mark.parametrize("three_parents", [False, True])
+def test_copies_next_to_huge_and_missing_values_keep_every_bit(three_parents):
+    # Found by the deep fuzzing profile: rows with a huge and a missing value are mixed again
+    # scaled down; the recomputed sum started from +0.0 (so -0.0 came back as +0.0) and
+    # replaced the whole row (so 1.5e-305, subnormal once scaled, lost its last bits).
+    from skmixup import KurtosisMatchedWeights
+
+    law = KurtosisMatchedWeights(delta=0.0, kurtosis=4.0) if three_parents else EpBeta(delta=0)
+    X = pd.DataFrame(
+        {
+            "x": [-0.0, 0.0, 1.5077300653373958e-305, 10.0] * 6,
+            "huge": [np.finfo(np.float64).max, 1.0, -1e300, 2.0] * 6,
+            "gone": np.nan,
+        }
+    )
+    synthetic = StructurePreservingMixup(weights=law, value_grids=False, random_state=0).fit(X).sample(400)
+    x = synthetic["x"].to_numpy()
+    assert set(x) <= set(X["x"])
+    assert np.signbit(x[x == 0]).sum() > 50  # a quarter of the rows copy -0.0
+
+
+def test_float_arrays_decode_grid_columns_beside_plain_ones():
+    # Found by the deep fuzzing profile: a float array whose plain float columns go straight
+    # to the output decoded its grid columns from the wrong column of the block (inf).
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=60) * 1e300, rng.integers(0, 20, 60) / 10, rng.normal(size=60)])
+    array = StructurePreservingMixup(random_state=0).fit(X).sample(200)
+    frame = StructurePreservingMixup(random_state=0).fit(pd.DataFrame(X)).sample(200)
+    np.testing.assert_array_equal(array, frame.to_numpy())
+    np.testing.assert_array_equal(array[:, 1], np.round(array[:, 1], 1))

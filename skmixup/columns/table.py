@@ -551,17 +551,25 @@ class TableCodec:
         passed_through = self._passed_through() if self._frame_columns is None else []
         tasks = []
         for indices, block in (
-            ([p for p in self.continuous_indices if p not in set(passed_through)], continuous),
+            (self.continuous_indices, continuous),
             (self.categorical_indices, categorical),
         ):
+            # (column of the block, position in the table) of each column to decode
+            columns = [(k, int(p)) for k, p in enumerate(indices) if p not in set(passed_through)]
             if not copy and block.flags.f_contiguous:
                 # Each column is contiguous already; decoding may keep it.
-                tasks += [(block, [(k, position)]) for k, position in enumerate(indices)]
+                tasks += [(block, [column]) for column in columns]
                 continue
             # A fresh contiguous row per column, which decoding may keep; a few
-            # columns at a time, so the copy never holds the whole block.
-            for group in range(0, len(indices), _DECODE_GROUP):
-                tasks.append((block, list(enumerate(indices[group : group + _DECODE_GROUP], start=group))))
+            # side-by-side columns at a time, so the copy never holds the whole block.
+            group: list = []
+            for column in columns:
+                if group and (len(group) == _DECODE_GROUP or column[0] != group[-1][0] + 1):
+                    tasks.append((block, group))
+                    group = []
+                group.append(column)
+            if group:
+                tasks.append((block, group))
 
         def decode_group(task) -> None:
             block, columns = task
