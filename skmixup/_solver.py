@@ -247,13 +247,15 @@ def _mirror_reason(reason: str) -> str:
 
 def _solve_branch(delta, epsilon0, epsilon1, pieces, reach: Reach) -> tuple[float, float]:
     """(α, β) on the W -> 1 branch of this (possibly mirrored) problem."""
-    if delta >= reach.delta:
+
+    def gap(log_x):
+        return float(_contamination_on_curve(np.exp(log_x), epsilon0, epsilon1, pieces)) - delta
+
+    # A δ within rounding of δmax (0.9999999999999991·δmax, say) may find the contamination at
+    # the top of the branch, computed again, a hair below it: the top is then the solution.
+    if delta >= reach.delta or gap(np.log(reach.x)) <= 0.0:
         x = reach.x
     else:
-
-        def gap(log_x):
-            return float(_contamination_on_curve(np.exp(log_x), epsilon0, epsilon1, pieces)) - delta
-
         # u(x) ~ x near 0 for a threshold (~ sqrt(x) for ClippedWeight), so
         # x = δ/16 is mostly below the root; walk down until the sign changes,
         # but never below the resolution of the closed form.
