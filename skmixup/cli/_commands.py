@@ -206,12 +206,7 @@ def synthesize(arguments: argparse.Namespace) -> int:
         raise UsageError("--label-mixing needs --target, the label column")
     weights_from(arguments)  # bad weight options fail before the file is read
     table = read(arguments.input)
-    target = arguments.target
-    check_columns(table, arguments.input, "--target", [] if target is None else [target])
-    kinds = column_kinds(arguments, table, arguments.input)
-    label_mixing = arguments.label_mixing or "stratified"
-    if arguments.exact_class_counts and (target is None or label_mixing != "stratified"):
-        raise UsageError("--exact-class-counts needs --target with stratified label mixing")
+    target, kinds, label_mixing = _target_options(arguments, table)
     given = conditions(arguments, table, arguments.input)
     mixup = estimator_from(arguments, kinds, label_mixing=label_mixing)
     X, y = split_target(io.to_pandas(table), target)
@@ -241,6 +236,18 @@ def synthesize(arguments: argparse.Namespace) -> int:
             writer.write(io.from_pandas(drawn, schema))
             bar.update(size)
     return 0
+
+
+def _target_options(arguments: argparse.Namespace, table) -> tuple:
+    """``--target``, ``--kind`` and ``--label-mixing`` checked against ``table``'s columns:
+    (target, column kinds, label mixing)."""
+    target = arguments.target
+    check_columns(table, arguments.input, "--target", [] if target is None else [target])
+    kinds = column_kinds(arguments, table, arguments.input)
+    label_mixing = arguments.label_mixing or "stratified"
+    if arguments.exact_class_counts and (target is None or label_mixing != "stratified"):
+        raise UsageError("--exact-class-counts needs --target with stratified label mixing")
+    return target, kinds, label_mixing
 
 
 def _synthesize_with_dask(arguments: argparse.Namespace) -> int:
@@ -278,13 +285,7 @@ def _synthesize_with_dask(arguments: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {arguments.input}: no such file or directory") from None
     except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
         raise UsageError(f"cannot read {arguments.input} as a Parquet dataset: {one_line(error)}") from None
-    columns = schema.empty_table()
-    target = arguments.target
-    check_columns(columns, arguments.input, "--target", [] if target is None else [target])
-    kinds = column_kinds(arguments, columns, arguments.input)
-    label_mixing = arguments.label_mixing or "stratified"
-    if arguments.exact_class_counts and (target is None or label_mixing != "stratified"):
-        raise UsageError("--exact-class-counts needs --target with stratified label mixing")
+    target, kinds, label_mixing = _target_options(arguments, schema.empty_table())
     mixup = StructurePreservingMixup(
         weights=weights,
         column_kinds=kinds,

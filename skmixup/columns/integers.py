@@ -60,6 +60,16 @@ class IntegerValuedHandler(_ContinuousHandler):
         """The counts whose grid is learnt (the wall-clock times of a zoned datetime, say)."""
         return ints[~missing]
 
+    def _warn_wide_span(self, span: int, stacklevel: int) -> None:
+        warnings.warn(
+            f"{_describe(self.name)} spans {span // self.step:.3g} steps of {self.step} "
+            f"unit(s), more than the 2**53 that float64 mixing holds exactly: decoded values (even "
+            "those copied from one parent) may be off in their last bits. Make the column an "
+            "identifier or categorical (column_kinds) if its values must survive exactly.",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
+
     def _grid_steps(self) -> tuple[int, ...]:
         """Candidate steps of the grid, coarsest first (none: every count)."""
         return ()
@@ -79,14 +89,7 @@ class IntegerValuedHandler(_ContinuousHandler):
             self.step = _integral.resolution(self._grid_counts(ints, missing), self._grid_steps())
         self.grid_step = float(self.step)
         if (high - low) // self.step >= _EXACT:
-            warnings.warn(
-                f"{_describe(self.name)} spans {(high - low) // self.step:.3g} steps of {self.step} "
-                f"unit(s), more than the 2**53 that float64 mixing holds exactly: decoded values (even "
-                "those copied from one parent) may be off in their last bits. Make the column an "
-                "identifier or categorical (column_kinds) if its values must survive exactly.",
-                UserWarning,
-                stacklevel=2,
-            )
+            self._warn_wide_span(high - low, stacklevel=3)
         reach = max(abs(low - self.reference), abs(high - self.reference))
         return _integral.offsets(ints, missing, self.reference, wide=reach >= 2**62)
 
@@ -133,14 +136,7 @@ class IntegerValuedHandler(_ContinuousHandler):
         """
         low, high = self.count_range
         if (high - low) // self.step >= _EXACT:
-            warnings.warn(
-                f"{_describe(self.name)} spans {(high - low) // self.step:.3g} steps of {self.step} "
-                f"unit(s), more than the 2**53 that float64 mixing holds exactly: decoded values (even "
-                "those copied from one parent) may be off in their last bits. Make the column an "
-                "identifier or categorical (column_kinds) if its values must survive exactly.",
-                UserWarning,
-                stacklevel=3,
-            )
+            self._warn_wide_span(high - low, stacklevel=4)
 
 
 class IntegerHandler(IntegerValuedHandler):
