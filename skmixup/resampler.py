@@ -790,13 +790,12 @@ class StructurePreservingMixup(BaseOverSampler):
 
     def _output_buffer(self, n_rows: int):
         """``(output, its continuous columns)`` when the kernel can write straight into a float64
-        output array (see ``TableCodec.continuous_view``), else ``(None, None)``: the synthetic
+        output array (see ``TableCodec.output_array``), else ``(None, None)``: the synthetic
         rows are then written once instead of mixed, then copied."""
-        if self._codec.decode_is_identity or self._codec._frame_columns is not None:
+        if self._codec.decode_is_identity:
             return None, None
-        out = np.empty((n_rows, len(self._codec._kept)), dtype=self._codec._array_dtype)
-        view = self._codec.continuous_view(out)
-        return (out, view) if view is not None else (None, None)
+        out = self._codec.output_array(n_rows)
+        return (None, None) if out is None else (out, self._codec.continuous_view(out))
 
     def _as_input_container(self, table):
         if self._foreign_table is not None:

@@ -648,6 +648,26 @@ class TableCodec:
             return None
         return out[:, target[0] : target[-1] + 1]
 
+    def output_array(self, n_rows: int) -> np.ndarray | None:
+        """An empty float64 output of ``n_rows`` rows with a :meth:`continuous_view`, or None.
+
+        None unless the codec was fitted on a float64 array whose
+        continuous columns :meth:`decode` can take as they are.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skmixup.columns import TableCodec
+        >>> X = np.column_stack([np.random.default_rng(0).normal(size=(20, 2)), np.arange(20) % 3])
+        >>> TableCodec(categorical_features=[2]).fit(X).output_array(5).shape
+        (5, 3)
+        """
+        self._check_fitted()
+        if self._frame_columns is not None or self._array_dtype != np.float64:
+            return None
+        out = np.empty((n_rows, len(self._kept)), dtype=np.float64)
+        return out if self.continuous_view(out) is not None else None
+
     def _float_array(self, continuous, decoded: list, passed_through: list[int], into=None) -> np.ndarray:
         """The float64 output: the plain float columns copied from ``continuous`` a block of
         rows at a time (unless they are in ``into`` already), the decoded ones written column
