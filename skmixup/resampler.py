@@ -586,8 +586,9 @@ class StructurePreservingMixup(BaseOverSampler):
                 out[:] = mixed
                 mixed = out
             return mixed, codes, parents
-        parents = draw(n_samples, sample_groups)
+        drawn = draw(n_samples, sample_groups)
         weights, kept = self._draw_weights(n_samples, generator)
+        parents = drawn.copy()
         _absent_parents_are_kept(parents, weights, kept)
         finder = self._copies()
         watch = None
@@ -595,9 +596,13 @@ class StructurePreservingMixup(BaseOverSampler):
             watch = (finder.watched_column, np.empty(n_samples, dtype=bool))
         mixed, codes = self._mix_rows(continuous, categorical, parents, weights, kept, out, watch)
         if finder is not None:
+
+            def strata_of(found):
+                return self._strata(found, parents, rows, groups, sample_groups)
+
             self._redraw_copies(
-                finder, continuous, categorical, mixed, codes, parents, weights, kept, watch, generator, draw,
-                strata_of=lambda found: self._strata(found, parents, rows, groups, sample_groups),
+                finder, continuous, categorical, mixed, codes, drawn, parents, weights, kept, watch,
+                generator, draw, strata_of,
             )  # fmt: skip
         return mixed, codes, parents
 
@@ -612,8 +617,8 @@ class StructurePreservingMixup(BaseOverSampler):
         return groups[first if rows is None else _positions(rows, first)]
 
     def _redraw_copies(
-        self, finder, continuous, categorical, mixed, codes, parents, weights, kept, watch, generator, draw,
-        strata_of,
+        self, finder, continuous, categorical, mixed, codes, drawn, parents, weights, kept, watch, generator,
+        draw, strata_of,
     ):  # fmt: skip
         """Draw again the rows equal to a real row, in place, until none is (or give up and warn).
 
@@ -625,6 +630,11 @@ class StructurePreservingMixup(BaseOverSampler):
         missing, or the few values they can take are all real rows): they get
         another kept parent, which lowers the share of such rows; a warning
         says when more than 1 % of the rows needed that.
+
+        ``drawn`` holds the parents as drawn and ``parents`` those mixed (a
+        parent of weight zero made the kept one): new weights apply to the
+        drawn parents.  Without ``draw`` (the Dask path, whose parents live in
+        other partitions) every redraw is of the weights.
         """
         # Only the table's columns: a joint label's code or a soft label's scores come after.
         n_table, n_codes = self._continuous.shape[1], self._categorical.shape[1]
@@ -634,17 +644,17 @@ class StructurePreservingMixup(BaseOverSampler):
             found = finder.copies(mixed[:, :n_table], codes[:, :n_codes], candidates)
             if found.size == 0 or attempt == _COPY_REDRAWS:
                 break
-            if attempt < _PARENT_REDRAWS:
-                new_parents = parents[found]
-                if attempt >= _WEIGHT_REDRAWS:
-                    new_parents = _keeping_parent(
-                        draw(found.size, strata_of(found)), new_parents, kept[found]
-                    )
+            if draw is None or attempt < _PARENT_REDRAWS:
+                new_drawn = drawn[found]
+                if draw is not None and attempt >= _WEIGHT_REDRAWS:
+                    new_drawn = _keeping_parent(draw(found.size, strata_of(found)), new_drawn, kept[found])
                 new_weights, new_kept = self._weights_keeping(kept[found], weights[found], generator)
             else:
                 moved[found] = True
-                new_parents = draw(found.size, strata_of(found))
+                new_drawn = draw(found.size, strata_of(found))
                 new_weights, new_kept = self._draw_weights(found.size, generator)
+            drawn[found] = new_drawn
+            new_parents = new_drawn.copy()
             _absent_parents_are_kept(new_parents, new_weights, new_kept)
             new_watch = None if watch is None else (watch[0], np.empty(found.size, dtype=bool))
             new_mixed, new_codes = self._mix_rows(
@@ -668,10 +678,16 @@ class StructurePreservingMixup(BaseOverSampler):
                 stacklevel=4,
             )
         if found.size:
+            reason = (
+                "the table has too few distinct rows for mixing to leave them all. They are kept; drop "
+                "them, or pass value_grids=False."
+                if draw is not None
+                else "their parents are equal rows, or the table has too few distinct rows for mixing "
+                "to leave them. They are kept."
+            )
             warnings.warn(
                 f"{found.size} synthetic row(s) still equal a real row after {_COPY_REDRAWS} redraws: "
-                "the table has too few distinct rows for mixing to leave them all. They are kept; drop "
-                "them, or pass value_grids=False.",
+                + reason,
                 UserWarning,
                 stacklevel=4,
             )

@@ -549,13 +549,14 @@ class TableCodec:
         # A float64 array keeps its plain float columns as mixed: they go straight from the
         # block into the output, with no column of their own (the categorical ones do).
         passed_through = self._passed_through() if self._frame_columns is None else []
+        skipped = set(passed_through)
         tasks = []
         for indices, block in (
             (self.continuous_indices, continuous),
             (self.categorical_indices, categorical),
         ):
             # (column of the block, position in the table) of each column to decode
-            columns = [(k, int(p)) for k, p in enumerate(indices) if p not in set(passed_through)]
+            columns = [(k, int(p)) for k, p in enumerate(indices) if p not in skipped]
             if not copy and block.flags.f_contiguous:
                 # Each column is contiguous already; decoding may keep it.
                 tasks += [(block, [column]) for column in columns]

@@ -651,7 +651,7 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         if not self.shared_weights:
             mixed, codes, _ = self._mix_per_column(continuous, categorical, parents, random_state)
             return mixed, codes
-        drawn = parents
+        drawn = parents.copy()
         weights, kept = self._draw_weights(n_samples, random_state)
         parents = drawn.copy()
         resampler._absent_parents_are_kept(parents, weights, kept)
@@ -660,38 +660,11 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         if finder is not None and finder.watched_column is not None:
             watch = (finder.watched_column, np.empty(n_samples, dtype=bool))
         mixed, codes = self._mix_rows(continuous, categorical, parents, weights, kept, None, watch)
-        if finder is None:
-            return mixed, codes
-        n_table = self._continuous.shape[1]
-        n_codes = self._categorical.shape[1]
-        candidates = self._copy_candidates(watch, self._copies_by_design(weights, kept))
-        for _ in range(resampler._COPY_REDRAWS):
-            found = finder.copies(mixed[:, :n_table], codes[:, :n_codes], candidates)
-            if found.size == 0:
-                break
-            # The same parents and kept parent, so the shares and missing rates stay right.
-            new_weights, new_kept = self._weights_keeping(kept[found], weights[found], random_state)
-            weights[found], kept[found] = new_weights, new_kept
-            new_parents = drawn[found].copy()
-            resampler._absent_parents_are_kept(new_parents, new_weights, new_kept)
-            new_watch = None if watch is None else (watch[0], np.empty(found.size, dtype=bool))
-            new_mixed, new_codes = self._mix_rows(
-                continuous, categorical, new_parents, new_weights, new_kept, None, new_watch
-            )
-            mixed[found], codes[found] = new_mixed, new_codes
-            candidates = np.zeros(n_samples, dtype=bool)
-            redesigned = self._copies_by_design(new_weights, new_kept)
-            candidates[found] = self._copy_candidates(new_watch, redesigned)
-        else:
-            left = finder.copies(mixed[:, :n_table], codes[:, :n_codes], candidates).size
-            if left:
-                warnings.warn(
-                    f"{left} synthetic row(s) still equal a real row after {resampler._COPY_REDRAWS} "
-                    "redraws of their weights: their parents are equal rows, or the table has too few "
-                    "distinct rows for mixing to leave them. They are kept.",
-                    UserWarning,
-                    stacklevel=2,
-                )
+        if finder is not None:
+            self._redraw_copies(
+                finder, continuous, categorical, mixed, codes, drawn, parents, weights, kept, watch,
+                random_state, draw=None, strata_of=None,
+            )  # fmt: skip
         return mixed, codes
 
     # -------------------------------------------------------- fit_resample
