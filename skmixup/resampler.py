@@ -381,7 +381,13 @@ class StructurePreservingMixup(BaseOverSampler):
             )
         weights = check_weights(clone(self.weights, safe=False))
         resolve = getattr(weights, "resolve", None)
-        self.weights_ = resolve(self._continuous) if resolve is not None else weights
+        if resolve is None:
+            self.weights_ = weights
+        elif parents_only or (self._target_kind == CATEGORICAL and self.label_mixing == "stratified"):
+            # Parents come from one class: a data-dependent law learns within classes.
+            self.weights_ = resolve(self._continuous, strata=self._target)
+        else:
+            self.weights_ = resolve(self._continuous)
         self.cut_point_ = self._resolve_cut_point()
         self._clip_bounds = self._resolve_clip()
         self._copy_finder = None

@@ -14,6 +14,7 @@ from stats_utils import Z, mean_se, population_variance, variance_se
 from skmixup import CircleWeights, EpBeta, KurtosisMatchedWeights, StructurePreservingMixup
 from skmixup.diagnostics import compare_structure
 from skmixup.resampler import _absent_parents_are_kept
+from skmixup.weights._kurtosis import median_kurtosis
 
 N_REAL, N_SYNTHETIC = 4000, 200_000
 
@@ -74,6 +75,70 @@ def test_kurtosis_matched_weights_resolve_to_the_tables_kurtosis(table):
     target = np.median([kurtosis(table[c].dropna().to_numpy()) for c in ("x", "y")])
     assert mixup.weights_.kurtosis_after(target, rounds=25) == pytest.approx(target, rel=1e-6)
     assert mixup.weights.kurtosis == "median"  # the parameter itself is untouched
+
+
+def test_within_stratum_kurtosis_by_hand():
+    rng = np.random.default_rng(3)
+    strata = rng.integers(0, 3, size=600) * 7  # codes need not be 0..k-1
+    table = rng.laplace(size=(600, 3)) * (1 + strata[:, None]) + strata[:, None] ** 2
+    table[rng.random(600) < 0.2, 1] = np.nan
+    table[strata == 7, 2] = 4.0  # constant in one stratum: it adds nothing to either sum
+    expected = []
+    for column in table.T:
+        fourth = squared = 0.0
+        for code in np.unique(strata):
+            values = column[(strata == code) & ~np.isnan(column)]
+            centred = values - values.mean()
+            fourth += (centred**4).sum()
+            squared += len(values) * np.mean(centred**2) ** 2
+        expected.append(fourth / squared)
+    assert median_kurtosis(table, strata) == pytest.approx(np.median(expected), rel=1e-12)
+    assert median_kurtosis(table, np.zeros(600, dtype=int)) == pytest.approx(median_kurtosis(table), rel=1e-12)
+    with pytest.raises(ValueError, match=r"one integer code per row, shape \(600,\)"):
+        median_kurtosis(table, strata[:-1])
+
+
+def within_fourth_moment(values: np.ndarray, labels: np.ndarray) -> float:
+    """Σ_s n_s m4_s / n: the mean fourth power of each row's distance to its class mean."""
+    means = pd.Series(values).groupby(labels).transform("mean").to_numpy()
+    return float(np.mean((values - means) ** 4))
+
+
+def test_stratified_kurtosis_matched_weights_keep_the_within_class_fourth_moment():
+    """Parents within a class: the target is the within-class kurtosis, whose fourth moment is kept.
+
+    The whole table's kurtosis also counts the spread between the class means,
+    which stratified mixing leaves alone; targeting it would move the fourth
+    moment the recursions act on.
+    """
+    rng = np.random.default_rng(5)
+    labels = np.repeat(["a", "b"], [3000, 1000])
+    x = np.where(labels == "a", rng.standard_normal(4000), 2.0 * rng.laplace(size=4000) + 3.0)
+    X = pd.DataFrame({"x": x})
+    settings = dict(value_grids=False, distinct_parents=False, redraw_copies=False)
+    mixup = StructurePreservingMixup(
+        weights=KurtosisMatchedWeights(), label_mixing="stratified", random_state=6, **settings
+    ).fit(X, labels)
+    codes = np.searchsorted(["a", "b"], labels)
+    within = median_kurtosis(x[:, None], codes)
+    pooled = kurtosis(x)
+    assert mixup.weights_.kurtosis == pytest.approx(within, rel=1e-12)
+    assert pooled - within > 2.0  # the far, wide class b makes the whole table's tails heavier
+    synthetic, y_new = mixup.sample(10**6)
+    values, y_new = synthetic["x"].to_numpy(), np.asarray(y_new)
+    observed = within_fourth_moment(values, y_new)
+    se = batch_se(np.column_stack([values, codes.take(np.searchsorted(["a", "b"], y_new))]),
+                  lambda part: within_fourth_moment(part[:, 0], part[:, 1]))  # fmt: skip
+    real = within_fourth_moment(x, labels)
+    assert abs(observed - real) < Z * se
+    # EpBeta alone, the mixture's two-parent component, raises it far outside the tolerance.
+    squares = pd.Series(x).groupby(labels).var(ddof=0).to_numpy() ** 2
+    a, b = EpBeta(delta=0.05, epsilon=0.3).fourth_moment_factors()
+    assert abs(a * real + b * float(np.average(squares, weights=[3000, 1000])) - real) > Z * se
+    # fit_resample draws both parents within a class too, among the classes it over-samples.
+    resampler = StructurePreservingMixup(weights=KurtosisMatchedWeights(), random_state=0)
+    resampler.fit_resample(X, labels)
+    assert resampler.weights_.kurtosis == pytest.approx(median_kurtosis(x[labels == "b", None]), rel=1e-12)
 
 
 @pytest.mark.parametrize("label_mixing", ["stratified", "joint", "soft"])

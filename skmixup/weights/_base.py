@@ -131,17 +131,22 @@ class WeightDistribution(ParameterObject):
         weights[:, 1] = 1.0 - first
         return weights, np.where(keep_first, 0, 1).astype(np.intp)
 
-    def resolve(self, continuous: np.ndarray) -> WeightDistribution:
+    def resolve(self, continuous: np.ndarray, strata: np.ndarray | None = None) -> WeightDistribution:
         """The law to use for one table; this one for laws that do not depend on the data.
 
-        Called by the estimator at fit with the encoded continuous columns.
-        A data-dependent law (:class:`~skmixup.KurtosisMatchedWeights`)
+        Called by the estimator at fit with the encoded continuous columns,
+        and with ``strata`` when parents are drawn within strata.  A
+        data-dependent law (:class:`~skmixup.KurtosisMatchedWeights`)
         returns a fitted copy; the object it is called on is never modified.
 
         Parameters
         ----------
         continuous : ndarray of shape (n_rows, n_continuous), float64
             The continuous columns, NaN where missing.
+        strata : ndarray of shape (n_rows,), int, default=None
+            The stratum (class code) of each row when every synthetic row's
+            parents come from one stratum (stratified labels,
+            ``fit_resample``); None when they come from the whole table.
 
         Returns
         -------

@@ -19,6 +19,7 @@ import warnings
 from numbers import Real
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import clone
 from sklearn.utils._param_validation import Interval, StrOptions
 
@@ -37,13 +38,22 @@ def _largest_magnitudes(values: np.ndarray) -> np.ndarray:
     return np.where(largest > 0.0, largest, 1.0)
 
 
-def median_kurtosis(continuous: np.ndarray) -> float:
-    """Median, over the columns, of the Pearson kurtosis of each (NaN ignored).
+def median_kurtosis(continuous: np.ndarray, strata: np.ndarray | None = None) -> float:
+    """Median, over the columns, of the Pearson kurtosis of each (NaN ignored), within strata if given.
 
     Population moments of the table (``m4/m2²``, ddof = 0), the quantities
     the moment recursions are about.  Columns that are constant or have
     fewer than two values are skipped (mixing leaves a constant column
     unchanged); NaN if no column is left.
+
+    With ``strata`` (a code per row), parents are drawn within a stratum, so
+    the recursions act on each stratum's own moments: each column's
+    kurtosis is then the *within-stratum* one,
+    ``Σ_s n_s m4_s / Σ_s n_s m2_s²`` (``n_s`` the column's values in
+    stratum ``s``, ``m2_s`` and ``m4_s`` its central moments there).  It is
+    the target whose fixed point keeps the column's pooled within-stratum
+    fourth moment ``Σ_s n_s m4_s`` (:ref:`theory-kurtosis-matched`), and it
+    is the plain kurtosis for one stratum.
 
     Examples
     --------
@@ -53,6 +63,14 @@ def median_kurtosis(continuous: np.ndarray) -> float:
     >>> table = np.column_stack([rng.standard_normal(10**5), rng.laplace(size=10**5), np.ones(10**5)])
     >>> round(median_kurtosis(table), 1)  # columns of kurtosis ~3 and ~6, and a constant
     4.6
+
+    Two strata far apart make one normal column bimodal (kurtosis near 1);
+    within its strata it is still normal:
+
+    >>> strata = np.repeat([0, 1], 5 * 10**4)
+    >>> column = rng.standard_normal((10**5, 1)) + 10.0 * strata[:, None]
+    >>> round(median_kurtosis(column), 2), round(median_kurtosis(column, strata), 1)
+    (1.15, 3.0)
     """
     continuous = np.asarray(continuous, dtype=float)
     if continuous.ndim != 2:
@@ -60,6 +78,16 @@ def median_kurtosis(continuous: np.ndarray) -> float:
             "The continuous columns must be a 2-D array (n_rows, n_continuous); "
             f"got shape {continuous.shape}."
         )
+    if strata is None:
+        strata = np.zeros(len(continuous), dtype=np.intp)
+    else:
+        strata = np.asarray(strata)
+        if strata.shape != (len(continuous),) or not np.issubdtype(strata.dtype, np.integer):
+            raise ValueError(
+                f"The strata must be one integer code per row, shape ({len(continuous)},); "
+                f"got shape {strata.shape} and dtype {strata.dtype}."
+            )
+        strata = np.unique(strata, return_inverse=True)[1].reshape(-1)
     present = ~np.isnan(continuous)
     counts = present.sum(axis=0)
     usable = counts >= 2
@@ -67,20 +95,30 @@ def median_kurtosis(continuous: np.ndarray) -> float:
         return float("nan")
     present = present[:, usable]
     values = np.where(present, continuous[:, usable], 0.0)
-    counts = counts[usable]
+    # Sums over the rows of each stratum, one matrix product per moment.
+    n_strata = int(strata.max(initial=-1)) + 1
+    membership = sparse.csr_array(
+        (np.ones(len(strata)), (strata, np.arange(len(strata)))), shape=(n_strata, len(strata))
+    )
+    stratum_counts = membership @ present.astype(float)
     # The kurtosis does not depend on the scale: columns scaled to at most 1 in magnitude,
-    # before the mean and again once centred, so the fourth powers neither overflow (beyond
+    # before the means and again once centred, so the fourth powers neither overflow (beyond
     # |x| ~ 1e77) nor underflow (a small spread around a large mean).
     values /= _largest_magnitudes(values)
-    means = values.sum(axis=0) / counts
-    centred = np.where(present, values - means, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = (membership @ values) / stratum_counts
+    centred = np.where(present, values - np.nan_to_num(means)[strata], 0.0)
     centred /= _largest_magnitudes(centred)
-    m2 = (centred**2).sum(axis=0) / counts
-    m4 = (centred**4).sum(axis=0) / counts
-    varying = m2 > 0.0
+    squares = centred**2
+    # Σ_s n_s m4_s is the sum of every row's fourth power; Σ_s n_s m2_s² = Σ_s (Σ_rows c²)² / n_s.
+    m4 = (squares**2).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_stratum = np.where(stratum_counts > 0, (membership @ squares) ** 2 / stratum_counts, 0.0)
+    m2_squared = per_stratum.sum(axis=0)
+    varying = m2_squared > 0.0
     if not varying.any():
         return float("nan")
-    return float(np.median(m4[varying] / m2[varying] ** 2))
+    return float(np.median(m4[varying] / m2_squared[varying]))
 
 
 class KurtosisMatchedWeights(MultiParentWeights):
@@ -114,7 +152,8 @@ class KurtosisMatchedWeights(MultiParentWeights):
     kurtosis : float >= 3 or "median", default="median"
         The target Pearson kurtosis (3 for a normal column).  ``"median"``
         is resolved at fit (:meth:`resolve`) to the median kurtosis of the
-        table's continuous columns.
+        table's continuous columns, within classes when parents are drawn
+        within a class (stratified labels, ``fit_resample``).
     epsilon : float, (float, float) or "auto", default=0.3
         The ε of the EpBeta component.
     cut_point : None, default=None
@@ -213,30 +252,50 @@ class KurtosisMatchedWeights(MultiParentWeights):
 
     # ------------------------------------------------------------------
 
-    def resolve(self, continuous: np.ndarray) -> KurtosisMatchedWeights:
+    def resolve(self, continuous: np.ndarray, strata: np.ndarray | None = None) -> KurtosisMatchedWeights:
         """A copy whose target is a number: the median kurtosis of ``continuous`` for ``"median"``.
 
         The object it is called on is not modified.  A median below 3 is
         raised to 3 with a warning; a table without a non-constant column
-        (where the target cannot matter) resolves to 3.
+        (where the target cannot matter) resolves to 3.  With ``strata``
+        (the estimator passes the class codes when parents are drawn within
+        a class: stratified labels and :meth:`fit_resample`) each column's
+        kurtosis is its within-stratum one (:func:`median_kurtosis`): the
+        recursions act within each stratum, and the whole table's kurtosis
+        also counts the spread between the strata's means, which mixing
+        within strata does not touch.
 
         Parameters
         ----------
         continuous : ndarray of shape (n_rows, n_continuous), float64
             The continuous columns, NaN where missing.
+        strata : ndarray of shape (n_rows,), int, default=None
+            The stratum of each row, when parents are drawn within strata.
 
         Returns
         -------
         KurtosisMatchedWeights
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skmixup import KurtosisMatchedWeights
+        >>> rng = np.random.default_rng(0)
+        >>> classes = np.repeat([0, 1], 5 * 10**4)
+        >>> table = rng.laplace(size=(10**5, 2)) + 20.0 * classes[:, None]  # two Laplace humps
+        >>> round(KurtosisMatchedWeights().resolve(table, strata=classes).kurtosis, 1)  # 6, up to sampling
+        6.2
         """
         if not isinstance(self.kurtosis, str):
             return self
-        target = median_kurtosis(continuous)
+        target = median_kurtosis(continuous, strata)
         if np.isnan(target):
             target = SMALLEST_TARGET_KURTOSIS
         elif target < SMALLEST_TARGET_KURTOSIS:
             warnings.warn(
-                f"The median kurtosis of the continuous columns is {target:.3f}, below 3, the lowest "
+                f"The median kurtosis of the continuous columns is {target:.3f}"
+                + (" (within strata)" if strata is not None else "")
+                + ", below 3, the lowest "
                 "fixed point KurtosisMatchedWeights can reach; it holds 3 instead, and the flatter "
                 "columns' kurtosis rises towards 3 round after round.",
                 UserWarning,
