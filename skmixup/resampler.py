@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from . import _frames
 from ._copies import CopyFinder
-from ._kernel import draw_parents, mix, mix_per_column
+from ._kernel import draw_in_blocks, draw_parents, mix, mix_per_column, stratum_layout
 from .columns import CATEGORICAL, CONTINUOUS, DROP, TableCodec
 from .cut_points import CutPointPolicy, Threshold, check_cut_point
 from .weights import EpBeta, WeightDistribution, check_weights
@@ -578,10 +578,13 @@ class StructurePreservingMixup(BaseOverSampler):
         # same laws) seeded from random_state, so the output stays reproducible.
         generator = np.random.default_rng(random_state.randint(np.iinfo(np.int32).max, size=4))
 
-        def draw(n, strata):
+        layout = None if groups is None else stratum_layout(groups)
+
+        def draw(n, strata, source=generator):
             local = draw_parents(
-                n, n_rows, generator, groups, strata, n_parents=n_parents, distinct=self.distinct_parents
-            )
+                n, n_rows, source, groups, strata, n_parents=n_parents, distinct=self.distinct_parents,
+                layout=layout,
+            )  # fmt: skip
             return local if rows is None else rows[local]
 
         if not self.shared_weights:
@@ -592,8 +595,7 @@ class StructurePreservingMixup(BaseOverSampler):
                 out[:] = mixed
                 mixed = out
             return mixed, codes, parents
-        drawn = draw(n_samples, sample_groups)
-        weights, kept = self._draw_weights(n_samples, generator)
+        drawn, weights, kept = self._draw_all(n_samples, generator, draw, sample_groups, n_parents)
         parents = drawn.copy()
         _absent_parents_are_kept(parents, weights, kept)
         finder = self._copies()
@@ -611,6 +613,20 @@ class StructurePreservingMixup(BaseOverSampler):
                 generator, draw, strata_of,
             )  # fmt: skip
         return mixed, codes, parents
+
+    def _draw_all(self, n_samples, generator, draw, sample_groups, n_parents):
+        """Every row's parents, weights and kept parent, drawn in blocks by ``n_jobs`` threads."""
+        drawn = np.empty((n_samples, n_parents), dtype=np.intp)
+        weights = np.empty((n_samples, n_parents))
+        kept = np.empty(n_samples, dtype=np.intp)
+
+        def draw_block(source, start, stop):
+            strata = None if sample_groups is None else sample_groups[start:stop]
+            drawn[start:stop] = draw(stop - start, strata, source)
+            weights[start:stop], kept[start:stop] = self._draw_weights(stop - start, source)
+
+        draw_in_blocks(n_samples, generator, draw_block, effective_n_jobs(self.n_jobs))
+        return drawn, weights, kept
 
     @staticmethod
     def _strata(found, parents, rows, groups, sample_groups):
