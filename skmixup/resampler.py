@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections import OrderedDict
 from collections.abc import Mapping
 from numbers import Integral, Real
 
@@ -532,8 +533,10 @@ class StructurePreservingMixup(BaseOverSampler):
                 UserWarning,
                 stacklevel=3,
             )
-        strategy, sampling_type = self.sampling_strategy, self._sampling_type
-        self.sampling_strategy_ = check_sampling_strategy(strategy, y_values, sampling_type)
+        counts = np.bincount(self._target, minlength=len(self.classes_))
+        self.sampling_strategy_ = _strategy_of_counts(
+            self.sampling_strategy, self.classes_, counts, self._sampling_type, labels=y_values
+        )
 
     # --------------------------------------------------------------- mixing
 
@@ -1170,6 +1173,48 @@ def _exact_counts(labels: np.ndarray, n_samples: int, random_state) -> np.ndarra
     return random_state.permutation(np.repeat(np.arange(len(counts)), whole))
 
 
+# Integer labels spanning at most this many values are counted with np.bincount.
+_BINCOUNT_SPAN = 1 << 16
+
+
+def _small_integer_offsets(values: np.ndarray) -> tuple[int, np.ndarray] | None:
+    """``(lowest, values - lowest)`` for 1-D integer or bool labels of a small span, else None."""
+    if values.ndim != 1 or values.dtype.kind not in "biu" or not values.size:
+        return None
+    if values.dtype.kind == "b":
+        return 0, values.view(np.uint8)
+    lowest, highest = int(values.min()), int(values.max())
+    if highest - lowest >= _BINCOUNT_SPAN:
+        return None
+    return lowest, (values if lowest == 0 else values - lowest).astype(np.intp, copy=False)
+
+
+def _distinct_small_integers(values: np.ndarray) -> int | None:
+    """How many distinct values 1-D integer labels of a small span hold (None for other labels)."""
+    offsets = _small_integer_offsets(values)
+    return None if offsets is None else int(np.count_nonzero(np.bincount(offsets[1])))
+
+
+def _strategy_of_counts(strategy, classes: np.ndarray, counts: np.ndarray, sampling_type: str, labels=None):
+    """``check_sampling_strategy`` from the class counts, without scanning the labels again.
+
+    imbalanced-learn counts the classes of ``y``; a ``y`` of one small code
+    per row (a byte for up to 127 classes) has the same counts and is
+    counted several times faster.  A callable strategy gets the labels
+    themselves (``labels``, or the classes repeated by their counts).
+    """
+    if callable(strategy):
+        if labels is None:
+            labels = np.repeat(classes, counts)
+        return check_sampling_strategy(strategy, labels, sampling_type)
+    codes = np.repeat(np.arange(len(classes), dtype=np.min_scalar_type(-len(classes))), counts)
+    if isinstance(strategy, Mapping):
+        code_of = {label: k for k, label in enumerate(classes.tolist())}
+        strategy = {code_of.get(label, label): n for label, n in strategy.items()}
+    converted = check_sampling_strategy(strategy, codes, sampling_type)
+    return OrderedDict((classes[int(code)], n) for code, n in converted.items())
+
+
 def _refuse_missing_labels(y_values: np.ndarray) -> None:
     """One message for missing labels, whichever method sees them."""
     if y_values.dtype.kind in "biu":
@@ -1215,6 +1260,9 @@ def _class_labels(y) -> tuple[np.ndarray, str]:
         values = y.to_numpy() if isinstance(y, pd.Series | pd.DataFrame) else np.asarray(y)
         if values.dtype.kind not in "biu" and values.size:
             _refuse_missing_labels(values)
+        distinct = _distinct_small_integers(values)
+        if distinct is not None:  # what type_of_target says of them, without its np.unique
+            return values, "binary" if distinct <= 2 else "multiclass"
     target_type = type_of_target(y, input_name="y")
     if target_type not in _CLASS_TARGETS:
         raise ValueError(
@@ -1239,6 +1287,13 @@ def _class_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     counts does far faster than the inverse) and a binary search per row.
     Other labels: ``pd.factorize``, a hash table, instead of sorting objects.
     """
+    offsets = _small_integer_offsets(labels)
+    if offsets is not None:  # a count per value, then a lookup per row
+        lowest, shifted = offsets
+        present = np.bincount(shifted) > 0
+        code_of = np.cumsum(present, dtype=np.intp) - 1
+        classes = (np.flatnonzero(present) + lowest).astype(labels.dtype)
+        return classes, code_of[shifted]
     if labels.dtype.kind in "biuf":
         classes = np.unique(labels, return_counts=True)[0]
         return classes, np.searchsorted(classes, labels)

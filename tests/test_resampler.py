@@ -398,3 +398,41 @@ def test_the_output_is_the_same_for_every_n_jobs(frame, labels):
         pd.testing.assert_frame_equal(synthetic, outputs[0][0])
         pd.testing.assert_frame_equal(X_res, outputs[0][1][0])
         pd.testing.assert_series_equal(y_res, outputs[0][1][1])
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array([3, 1, 1, 3, 3, 1, 3, 3]),
+        np.array([-5, 7, 7, 0, -5, 7, 7, 7], dtype=np.int16),
+        np.array([2, 2, 9, 2, 9, 2, 2, 4], dtype=np.uint8),
+        np.array([True, False, True, True, True, False, True, True]),
+        np.array([0, 2**40, 2**40, 0, 0, 0, 2**40, 5]),  # a span too wide to count: np.unique
+        np.array(["b", "a", "a", "b", "b", "c", "b", "b"], dtype=object),
+    ],
+    ids=["int64", "negative int16", "uint8", "bool", "wide span", "object"],
+)
+def test_class_codes_counts_and_strategies_match_numpy_and_imbalanced_learn(labels):
+    """The counted fast paths give what np.unique, type_of_target and check_sampling_strategy give."""
+    from imblearn.utils import check_sampling_strategy
+    from sklearn.utils.multiclass import type_of_target
+
+    from skmixup.resampler import _class_codes, _class_labels
+
+    classes, codes = _class_codes(labels)
+    expected_classes, expected_codes = np.unique(labels, return_inverse=True)
+    np.testing.assert_array_equal(classes, expected_classes)
+    assert classes.dtype == labels.dtype
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert _class_labels(labels)[1] == type_of_target(labels)
+    assert _class_labels(labels[labels == labels[0]])[1] == "binary"  # one class, as scikit-learn says
+    majority = expected_classes[np.bincount(expected_codes).argmax()]
+    strategies = ["auto", "minority", "not majority", "all", 1.0 if len(classes) == 2 else "auto",
+                  {label: 6 for label in expected_classes if label != majority},
+                  lambda y: {label: int((y == label).sum()) + 1 for label in np.unique(y)}]  # fmt: skip
+    for strategy in strategies:
+        mixup = StructurePreservingMixup(sampling_strategy=strategy)
+        mixup._fit_target(labels, len(labels))
+        expected = check_sampling_strategy(strategy, labels, "over-sampling")
+        assert list(mixup.sampling_strategy_.items()) == list(expected.items())
+        assert [type(key) for key in mixup.sampling_strategy_] == [type(key) for key in expected]

@@ -6,13 +6,13 @@ import copy
 import math
 import warnings
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
-from imblearn.utils import Substitution, check_sampling_strategy
+from imblearn.utils import Substitution
 from joblib import effective_n_jobs
 from sklearn.base import _fit_context, clone
 from sklearn.exceptions import NotFittedError
@@ -333,22 +333,10 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
             self._sizes = sizes
 
     def _strategy(self, counts: np.ndarray) -> OrderedDict:
-        """``check_sampling_strategy`` from the class counts, without the labels of every row.
-
-        imbalanced-learn counts the classes of ``y``; a ``y`` of one small code
-        per row (a byte for up to 127 classes) has the same counts.  A
-        callable strategy gets the labels themselves.
-        """
-        classes = self.classes_
-        strategy = self.sampling_strategy
-        if callable(strategy):
-            return check_sampling_strategy(strategy, np.repeat(classes, counts), self._sampling_type)
-        codes = np.repeat(np.arange(len(classes), dtype=np.min_scalar_type(-len(classes))), counts)
-        if isinstance(strategy, Mapping):
-            code_of = {label: k for k, label in enumerate(classes.tolist())}
-            strategy = {code_of.get(label, label): n for label, n in strategy.items()}
-        converted = check_sampling_strategy(strategy, codes, self._sampling_type)
-        return OrderedDict((classes[int(code)], n) for code, n in converted.items())
+        """``check_sampling_strategy`` from the class counts, without the labels of every row."""
+        return resampler._strategy_of_counts(
+            self.sampling_strategy, self.classes_, counts, self._sampling_type
+        )
 
     def _fitted(self, codec: TableCodec) -> None:
         """The fitted attributes the in-memory estimator sets, from the merged codec."""
