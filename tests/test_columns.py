@@ -901,3 +901,32 @@ def test_float_arrays_with_codes_give_the_same_rows_wherever_the_codes_are(label
     np.testing.assert_array_equal(X_res[:300], at_end)
     np.testing.assert_array_equal(at_end, before)
     assert set(np.unique(X_res[300:, 3])) <= {0.0, 1.0, 2.0}
+
+
+@pytest.mark.parametrize("step", [2, 3, 10, 86_400 * 10**9])
+def test_snap_puts_values_on_the_nearest_grid_point_far_from_and_near_the_bounds(step):
+    """The fast path (far from the dtype's bounds) and the general one agree with exact arithmetic."""
+    from skmixup.columns._integral import snap
+
+    rng = np.random.default_rng(step % 1000)
+    origin = int(rng.integers(-(10**6), 10**6)) * 7
+    points = origin + rng.integers(-(10**4), 10**4, 2000) * step
+    offsets = rng.integers(-(step // 2), step // 2 + 1, 2000)
+    offsets[:200] = step // 2 if step % 2 == 0 else step // 2 + 1  # ties (even steps), just past them
+    ints = (points + offsets).astype(np.int64)
+
+    def nearest(value: int) -> int:
+        down = origin + ((value - origin) // step) * step
+        return down + step if 2 * (value - down) > step else down  # a tie goes down
+
+    expected = [nearest(int(v)) for v in ints]
+    far = snap(ints.copy(), origin, step, -(2**63), 2**63 - 1)
+    np.testing.assert_array_equal(far, expected)
+    # Bounds just around the data take the general path: the same answer wherever the nearest
+    # point fits, and a point inside the bounds everywhere.
+    low, high = int(ints.min()) - 1, int(ints.max()) + 1
+    near = snap(ints.copy(), origin, step, low, high)
+    expected = np.asarray(expected)
+    inside = (expected >= low) & (expected <= high)
+    np.testing.assert_array_equal(near[inside], expected[inside])
+    assert ((near >= low) & (near <= high)).all()

@@ -124,6 +124,13 @@ def snap(ints: np.ndarray, origin: int, step: int, low: int, high: int) -> np.nd
     The float arithmetic of :func:`decode` already lands within a few units of
     the grid point; this puts it on it, in exact integer arithmetic.
     """
+    if ints.size and int(ints.min()) - low >= step and high - int(ints.max()) >= step:
+        # Far from the bounds both neighbours fit and nothing overflows: the nearest one,
+        # a tie going down (as below, where the lower one fits), in a few int64 passes.
+        remainder = (ints % np.int64(step) - np.int64(origin % step)) % np.int64(step)
+        snapped = ints - remainder
+        snapped += (2 * remainder > step) * np.int64(step)
+        return snapped
     unsigned = ints.view(np.uint64)
     wide_step = np.uint64(step)
     # numpy's % of int64 by a positive step is Python's: in [0, step), for negative values too.
