@@ -183,6 +183,7 @@ def mix(
     huge_values: bool | None = None,
     watch: tuple[int, np.ndarray] | None = None,
     n_jobs: int = 1,
+    discrete_values: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mix parent rows into synthetic rows, one weight per parent shared by every column.
 
@@ -214,6 +215,10 @@ def mix(
         value in that column is one of its parents' values (or missing).
     n_jobs : int, default=1
         Threads mixing blocks of rows.
+    discrete_values : ndarray of shape (n_rows, n_discrete), column-major, default=None
+        ``continuous[:, discrete]``, if the caller keeps it: with an output of
+        contiguous columns (and no missing values) each discrete column is
+        then gathered straight into its output column.
 
     Returns
     -------
@@ -237,6 +242,16 @@ def mix(
     # NaN only where values are huge enough to overflow (a mix of them can give inf - inf).
     overflow_test = np.isinf if has_missing and not huge_values else _not_finite
     discrete = None if discrete is None or not np.any(discrete) else np.flatnonzero(discrete)
+    # Into an output of contiguous columns the kept parents' discrete values are gathered
+    # column by column; picked within the row-major block, they cost a strided pass over it.
+    direct = (
+        discrete is not None
+        and discrete_values is not None
+        and not has_missing
+        and mixed.flags.f_contiguous
+        and not mixed.flags.c_contiguous
+    )
+    block_discrete = None if direct else discrete
     rows = max(256, _BLOCK_BYTES // (8 * max(continuous.shape[1], categorical.shape[1], 1)))
     scratch = threading.local()
 
@@ -255,7 +270,7 @@ def mix(
                 block_weights,
                 kept_rows,
                 kept[block],
-                discrete,
+                block_discrete,
                 has_missing,
                 overflow_test,
                 to_mixed,
@@ -268,6 +283,9 @@ def mix(
             np.take(categorical, kept_rows, axis=0, out=to_codes, mode="clip")
         if buffers.mixed is not None:
             mixed[block] = to_mixed
+        if direct:
+            for k, column in enumerate(discrete):
+                np.take(discrete_values[:, k], kept_rows, out=mixed[block, column], mode="clip")
         if buffers.codes is not None:
             codes[block] = to_codes
 

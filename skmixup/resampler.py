@@ -772,9 +772,21 @@ class StructurePreservingMixup(BaseOverSampler):
             if out is None
             else (out, np.empty((n_samples, categorical.shape[1]), categorical.dtype)),
             n_jobs=effective_n_jobs(self.n_jobs),
+            discrete_values=self._discrete_values(),
         )
         self._clip(mixed)
         return mixed, codes
+
+    def _discrete_values(self) -> np.ndarray | None:
+        """The discrete columns of the table, column-major (made once per table), or None."""
+        if not self._codec.discrete.any():
+            return None
+        # Keyed by the table itself: the Dask path mixes one partition's table after another.
+        source, block = getattr(self, "_discrete_block", None) or (None, None)
+        if source is not self._continuous:
+            block = np.asfortranarray(self._continuous[:, self._codec.discrete])
+            self._discrete_block = (self._continuous, block)
+        return block
 
     def _mix_per_column(self, continuous, categorical, parents, random_state):
         n_continuous, n_categorical = continuous.shape[1], categorical.shape[1]
@@ -1107,6 +1119,7 @@ class StructurePreservingMixup(BaseOverSampler):
             X_resampled = np.concatenate([originals.astype(X_new.dtype, copy=False), X_new])
         # Only the over-sampled classes were kept: not a table to sample() from.
         del self._continuous, self._categorical, self._target, self._validated_input
+        self._discrete_block = None
         return X_resampled, np.concatenate([y, self.classes_[sample_groups]])
 
     def __sklearn_tags__(self):

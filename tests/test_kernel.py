@@ -203,3 +203,29 @@ def test_pairs_are_uniform_over_ordered_pairs(distinct):
     assert stats.chisquare(observed).pvalue > 1e-4
     if distinct:  # and the independent law, which puts n pairs on the diagonal, is rejected
         assert stats.chisquare(counts.ravel()).pvalue < 1e-10
+
+
+@pytest.mark.parametrize("with_missing", [False, True])
+def test_discrete_columns_gathered_into_contiguous_columns_are_the_kept_parents(with_missing):
+    """With ``discrete_values`` and an output of contiguous columns, the discrete columns are
+    gathered straight into it; the result is the same, bit for bit, as picking them per block."""
+    rng = np.random.default_rng(11)
+    continuous = rng.normal(size=(500, 6))
+    continuous[:, 2] = np.round(continuous[:, 2] * 10)
+    continuous[:, 5] = -0.0
+    if with_missing:
+        continuous[rng.random((500, 6)) < 0.1] = np.nan
+    categorical = rng.integers(0, 3, size=(500, 2)).astype(np.int8)
+    parents = rng.integers(0, 500, size=(3000, 2))
+    w = rng.uniform(-0.3, 1.3, 3000)
+    weights, kept = np.column_stack([w, 1 - w]), np.where(w >= 0.5, 0, 1)
+    discrete = np.array([False, False, True, False, False, True])
+    values = np.asfortranarray(continuous[:, discrete])
+    picked, codes = mix(continuous, categorical, parents, weights, kept, discrete=discrete, order="F")
+    gathered, gathered_codes = mix(
+        continuous, categorical, parents, weights, kept, discrete=discrete, order="F", discrete_values=values
+    )
+    np.testing.assert_array_equal(gathered.view(np.int64), picked.view(np.int64))  # -0.0 and NaN bits too
+    np.testing.assert_array_equal(gathered_codes, codes)
+    kept_rows = parents[np.arange(3000), kept]
+    np.testing.assert_array_equal(gathered[:, discrete], continuous[kept_rows][:, discrete])
