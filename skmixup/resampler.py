@@ -777,6 +777,15 @@ class StructurePreservingMixup(BaseOverSampler):
         self._clip(mixed)
         return mixed, codes
 
+    def __getstate__(self):
+        # The caches of the table (copy finder, discrete columns) are rebuilt on demand;
+        # pickling them would only make the pickle larger.
+        state = super().__getstate__()
+        if "_copy_finder" in state:
+            state["_copy_finder"] = None
+        state.pop("_discrete_block", None)
+        return state
+
     def _discrete_values(self) -> np.ndarray | None:
         """The discrete columns of the table, column-major (made once per table), or None."""
         if not self._codec.discrete.any():

@@ -434,3 +434,20 @@ def test_label_types_and_strategies_match_scikit_learn_and_imbalanced_learn(labe
         expected = check_sampling_strategy(strategy, labels, "over-sampling")
         assert list(mixup.sampling_strategy_.items()) == list(expected.items())
         assert [type(key) for key in mixup.sampling_strategy_] == [type(key) for key in expected]
+
+
+def test_a_pickled_estimator_leaves_its_caches_behind_and_samples_the_same():
+    import pickle
+
+    rng = np.random.default_rng(4)
+    X = pd.DataFrame(
+        {"x": rng.normal(size=400), "count": rng.poisson(2, 400), "group": rng.choice(["a", "b"], 400)}
+    )
+    mixup = StructurePreservingMixup(random_state=0).fit(X)
+    assert mixup.discrete_features_.tolist() == [1]  # the count column takes its kept parent's value
+    first = mixup.sample(300, random_state=1)  # builds the copy finder and the discrete block
+    state = mixup.__getstate__()
+    assert state["_copy_finder"] is None and "_discrete_block" not in state
+    restored = pickle.loads(pickle.dumps(mixup))
+    pd.testing.assert_frame_equal(restored.sample(300, random_state=1), first)
+    pd.testing.assert_frame_equal(mixup.sample(300, random_state=1), first)
