@@ -356,9 +356,12 @@ class StructurePreservingMixup(BaseOverSampler):
         self._fit_target(y, len(X), target_type)
         rows = self._parent_rows() if parents_only else None
         self._codec = TableCodec(self.categorical_features, self.column_kinds, self.value_grids)
+        discrete_block: list = []
         self._continuous, self._categorical = self._codec.fit_encode(
-            X, copy=self.copy, observe_range=self.clip == "observed", rows=rows
+            X, copy=self.copy, observe_range=self.clip == "observed", rows=rows, discrete_block=discrete_block
         )
+        # Frames hand the discrete columns over column-major; arrays build them when needed.
+        self._discrete_block = (self._continuous, discrete_block[0]) if discrete_block else None
         if rows is not None:
             self._target = self._target[rows]
         self._has_missing = self._codec.has_missing

@@ -237,7 +237,13 @@ class TableCodec:
         return self
 
     def fit_encode(
-        self, X, *, copy: bool = True, observe_range: bool = True, rows: np.ndarray | None = None
+        self,
+        X,
+        *,
+        copy: bool = True,
+        observe_range: bool = True,
+        rows: np.ndarray | None = None,
+        discrete_block: list | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """``fit(X)`` then ``encode(X)``, encoding each column once.
 
@@ -256,6 +262,10 @@ class TableCodec:
             Column kinds are still detected, and continuous columns still
             checked for ``inf``, on the whole table; categories are those
             seen in ``rows`` (enough to decode values mixed from them).
+        discrete_block : list, default=None
+            Receives ``continuous[:, discrete]`` as a column-major array when
+            the columns are encoded one by one (frames), where that copy is
+            cheap; stays empty otherwise.
 
         Returns
         -------
@@ -294,7 +304,9 @@ class TableCodec:
             self._refuse_inf(X, columns)
             X = X.iloc[rows] if frame_columns is not None else np.asarray(X)[rows]
             columns = self._split(X)[0]
-        continuous, categorical = self._encode_columns(X, columns, copy=copy, fit=True)
+        continuous, categorical = self._encode_columns(
+            X, columns, copy=copy, fit=True, discrete_block=discrete_block
+        )
         self.discrete = np.array([handler.discrete for handler in self.continuous_handlers], dtype=bool)
         if not observe_range:
             return continuous, categorical
@@ -358,9 +370,12 @@ class TableCodec:
         return self._encode_columns(X, columns)
 
     def _encode_columns(
-        self, X, columns: list[pd.Series], copy: bool = True, fit: bool = False
+        self, X, columns: list[pd.Series], copy: bool = True, fit: bool = False, discrete_block=None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Encode the columns (``fit``: fitting their handlers first) into the two tables."""
+        """Encode the columns (``fit``: fitting their handlers first) into the two tables.
+
+        ``discrete_block``: see :meth:`fit_encode`.
+        """
         n_rows = len(columns[0])
         if self._is_numeric_array():
             # A plain float array: one C-ordered float copy, not a column at a time.
@@ -410,10 +425,17 @@ class TableCodec:
             )
         if continuous is None:
             finite: list = []
-            continuous = _stacked(
-                [encoded(k) for k in self.continuous_indices], n_rows, np.float64, finite=finite
-            )
+            encoded_columns = [encoded(k) for k in self.continuous_indices]
+            continuous = _stacked(encoded_columns, n_rows, np.float64, finite=finite)
             self.has_missing = not finite[0]  # inf was refused column by column
+            if discrete_block is not None and fit:
+                handlers = self.continuous_handlers
+                picked = [c for c, h in zip(encoded_columns, handlers, strict=True) if h.discrete]
+                if picked:
+                    block = np.empty((n_rows, len(picked)), order="F")
+                    for k, values in enumerate(picked):
+                        block[:, k] = values
+                    discrete_block.append(block)
         return continuous, _stacked(categorical, n_rows, self.codes_dtype)
 
     def _fit_float_columns(self, continuous: np.ndarray, columns: list, handlers: list | None = None) -> None:
