@@ -1211,7 +1211,13 @@ def _small_integer_offsets(values: np.ndarray) -> tuple[int, np.ndarray] | None:
     lowest, highest = int(values.min()), int(values.max())
     if highest - lowest >= _BINCOUNT_SPAN:
         return None
-    return lowest, (values if lowest == 0 else values - lowest).astype(np.intp, copy=False)
+    # Unsigned values minus their lowest stay in range; signed ones are widened first
+    # (127 - (-128) does not fit an int8).
+    if values.dtype.kind == "u":
+        shifted = values - values.dtype.type(lowest)
+    else:
+        shifted = values.astype(np.int64, copy=False) - lowest
+    return lowest, shifted.astype(np.intp, copy=False)
 
 
 def _distinct_small_integers(values: np.ndarray) -> int | None:
@@ -1232,10 +1238,16 @@ def _strategy_of_counts(strategy, classes: np.ndarray, counts: np.ndarray, sampl
         if labels is None:
             labels = np.repeat(classes, counts)
         return check_sampling_strategy(strategy, labels, sampling_type)
-    codes = np.repeat(np.arange(len(classes), dtype=np.min_scalar_type(-len(classes))), counts)
     if isinstance(strategy, Mapping):
         code_of = {label: k for k, label in enumerate(classes.tolist())}
-        strategy = {code_of.get(label, label): n for label, n in strategy.items()}
+        if any(label not in code_of for label in strategy):
+            # imbalanced-learn's own error, naming the label: a label that is no class must
+            # not pass for the class whose code it happens to equal.
+            return check_sampling_strategy(
+                strategy, np.repeat(classes, counts) if labels is None else labels, sampling_type
+            )
+        strategy = {code_of[label]: n for label, n in strategy.items()}
+    codes = np.repeat(np.arange(len(classes), dtype=np.min_scalar_type(-len(classes))), counts)
     converted = check_sampling_strategy(strategy, codes, sampling_type)
     return OrderedDict((classes[int(code)], n) for code, n in converted.items())
 
@@ -1317,7 +1329,8 @@ def _class_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         lowest, shifted = offsets
         present = np.bincount(shifted) > 0
         code_of = np.cumsum(present, dtype=np.intp) - 1
-        classes = (np.flatnonzero(present) + lowest).astype(labels.dtype)
+        # Added in the labels' own dtype: ``lowest`` may be beyond int64 (uint64 labels).
+        classes = np.flatnonzero(present).astype(labels.dtype) + labels.dtype.type(lowest)
         return classes, code_of[shifted]
     if labels.dtype.kind in "biuf":
         classes = np.unique(labels, return_counts=True)[0]

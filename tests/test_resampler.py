@@ -355,6 +355,8 @@ def test_sample_returns_y_in_its_container_and_dtype():
         np.array([2, 1, 2], dtype=np.uint8),
         np.array([-5, 7, 7, 0, -5], dtype=np.int16),
         np.array([0, 2**40, 2**40, 5]),  # a span too wide to count: np.unique
+        np.array([-128, 127, 0, 127], dtype=np.int8),  # 127 - (-128) overflows an int8
+        np.array([2**64 - 1, 2**64 - 3, 2**64 - 1], dtype=np.uint64),
     ],
 )
 def test_class_codes_are_np_unique_with_inverse(labels):
@@ -455,3 +457,12 @@ def test_a_pickled_estimator_leaves_its_caches_behind_and_samples_the_same():
     restored = pickle.loads(pickle.dumps(mixup))
     pd.testing.assert_frame_equal(restored.sample(300, random_state=1), first)
     pd.testing.assert_frame_equal(mixup.sample(300, random_state=1), first)
+
+
+@pytest.mark.parametrize("labels", [np.array([3, 7, 7, 7]), np.array(["b", "a", "a", "a"])])
+def test_a_strategy_naming_no_class_is_refused_even_if_it_equals_a_code(labels):
+    """Codes stand in for the labels when the strategy is computed; a key that is no class must
+    not be read as the class whose code it equals (1 is the code of 7 here)."""
+    for strategy in ({1: 100}, {"1": 100}):
+        with pytest.raises(ValueError, match=r"target class is/are not present in the data"):
+            StructurePreservingMixup(sampling_strategy=strategy).fit_resample(np.zeros((4, 1)), labels)
