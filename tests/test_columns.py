@@ -903,14 +903,15 @@ def test_float_arrays_with_codes_give_the_same_rows_wherever_the_codes_are(label
     assert set(np.unique(X_res[300:, 3])) <= {0.0, 1.0, 2.0}
 
 
-@pytest.mark.parametrize("step", [2, 3, 10, 86_400 * 10**9])
+@pytest.mark.parametrize("step", [2, 3, 10, 86_400 * 10**9, 2**62 + 2**60])
 def test_snap_puts_values_on_the_nearest_grid_point_far_from_and_near_the_bounds(step):
     """The fast path (far from the dtype's bounds) and the general one agree with exact arithmetic."""
     from skmixup.columns._integral import snap
 
     rng = np.random.default_rng(step % 1000)
     origin = int(rng.integers(-(10**6), 10**6)) * 7
-    points = origin + rng.integers(-(10**4), 10**4, 2000) * step
+    reach = min(10**4, 2**61 // step)  # grid points that fit an int64 (only the origin for the largest)
+    points = origin + rng.integers(-reach, reach + 1, 2000).astype(object) * step
     offsets = rng.integers(-(step // 2), step // 2 + 1, 2000)
     offsets[:200] = step // 2 if step % 2 == 0 else step // 2 + 1  # ties (even steps), just past them
     ints = (points + offsets).astype(np.int64)

@@ -124,9 +124,10 @@ def snap(ints: np.ndarray, origin: int, step: int, low: int, high: int) -> np.nd
     The float arithmetic of :func:`decode` already lands within a few units of
     the grid point; this puts it on it, in exact integer arithmetic.
     """
-    if ints.size and int(ints.min()) - low >= step and high - int(ints.max()) >= step:
-        # Far from the bounds both neighbours fit and nothing overflows: the nearest one,
-        # a tie going down (as below, where the lower one fits), in a few int64 passes.
+    if step < 2**62 and ints.size and int(ints.min()) - low >= step and high - int(ints.max()) >= step:
+        # Far from the bounds both neighbours fit and nothing overflows (2·remainder < 2**63):
+        # the nearest one, a tie going down (as below, where the lower one fits), in a few
+        # int64 passes.
         remainder = (ints % np.int64(step) - np.int64(origin % step)) % np.int64(step)
         snapped = ints - remainder
         snapped += (2 * remainder > step) * np.int64(step)
