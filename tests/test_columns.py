@@ -6,6 +6,8 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from optional import require
 
 from skmixup import StructurePreservingMixup
@@ -23,7 +25,7 @@ from skmixup.columns import (
     TimedeltaHandler,
     column_handler,
 )
-from skmixup.columns._arrays import _stacked
+from skmixup.columns._arrays import _COUNTING_SPAN, _factorized_by_counting, _stacked
 
 
 def round_trip(X, **params):
@@ -931,3 +933,51 @@ def test_snap_puts_values_on_the_nearest_grid_point_far_from_and_near_the_bounds
     inside = (expected >= low) & (expected <= high)
     np.testing.assert_array_equal(near[inside], expected[inside])
     assert ((near >= low) & (near <= high)).all()
+
+
+def _assert_same_factorisation(values: np.ndarray) -> None:
+    counted = _factorized_by_counting(values)
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    if counted is None:
+        return
+    np.testing.assert_array_equal(counted[0], codes)
+    assert counted[0].dtype == codes.dtype
+    assert counted[1].dtype == uniques.dtype
+    np.testing.assert_array_equal(counted[1], uniques)
+    np.testing.assert_array_equal(np.signbit(counted[1]), np.signbit(uniques))  # -0.0 as pandas keeps it
+
+
+@pytest.mark.parametrize(
+    ("values", "counted"),
+    [
+        (np.array([True, False, True]), True),
+        (np.array([3, 1, 3], dtype=np.uint8), True),
+        (np.array([127, -128, 0], dtype=np.int8), True),  # the span does not fit an int8
+        (np.array([2**64 - 1, 2**64 - 5], dtype=np.uint64), True),
+        (np.array([-0.0, 0.0, 1.0]), True),
+        (np.array([0.0, -0.0, np.nan, 2.0]), True),
+        (np.array([2.0**60, 2.0**60 + 256]), True),
+        (np.array([-3.0, -1.0, np.nan], dtype=np.float32), True),
+        (np.array([1.5, 2.0]), False),
+        (np.array([0.5, np.nan]), False),
+        (np.array([np.nan, np.nan]), False),
+        (np.array([np.inf, 1.0]), False),
+        (np.array([-5, _COUNTING_SPAN]), False),
+        (np.array([1, 2], dtype=np.float16), False),
+    ],
+)
+def test_counting_factorisation_is_pandas_factorisation(values, counted):
+    assert (_factorized_by_counting(values) is not None) == counted
+    _assert_same_factorisation(values)
+
+
+@given(
+    st.lists(st.sampled_from([-2.0, -1.0, -0.0, 0.0, 1.0, 7.0, 3e4, np.nan, 0.5]), min_size=1, max_size=40),
+    st.sampled_from([np.float64, np.float32, np.int64, np.int16, np.uint32]),
+)
+def test_counting_factorisation_matches_pandas_on_any_small_table(values, dtype):
+    values = np.array(values)
+    if np.dtype(dtype).kind in "iu":
+        values = np.nan_to_num(np.trunc(values), nan=3.0)
+        values = np.abs(values) if np.dtype(dtype).kind == "u" else values
+    _assert_same_factorisation(values.astype(dtype))

@@ -394,6 +394,15 @@ def test_rvs_is_reproducible(weights):
     assert not np.array_equal(first, weights.rvs(1000, random_state=43))
 
 
+@pytest.mark.parametrize("weights", [Uniform(), Beta(2, 5), EpBeta(), EpBeta(delta=0.01)], ids=ident)
+@pytest.mark.parametrize("source", [np.random.default_rng, np.random.RandomState])
+def test_scaled_beta_rvs_draws_the_numbers_of_its_frozen_scipy_law(weights, source):
+    # rvs skips building the scipy law; the stream and the values must not change for it.
+    alpha, beta, loc, scale = weights._shape()
+    expected = stats.beta(alpha, beta, loc=loc, scale=scale).rvs(size=(400, 3), random_state=source(7))
+    np.testing.assert_array_equal(weights.rvs((400, 3), random_state=source(7)), expected)
+
+
 def test_epbeta_delta_zero_is_the_point_mass_at_one():
     weights = EpBeta(delta=0)
     assert weights.mean() == 1.0

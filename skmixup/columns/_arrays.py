@@ -71,3 +71,58 @@ def _checked_copy(values: np.ndarray, copy: bool, block: int = 1 << 13) -> tuple
         if finite:
             finite = bool(np.isfinite(out[rows]).all())
     return out, finite
+
+
+# Numbers spanning at most this many integers are factorised by counting.
+_COUNTING_SPAN = 1 << 16
+
+
+def _factorized_by_counting(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``pd.factorize(values, sort=True)`` for integers of a small span, by counting; else None.
+
+    ``values``: a 1-D bool, integer or float array.  Floats qualify when
+    every present value is a whole number (NaN takes code -1).  Counting is
+    several times faster than hashing, and numeric columns that are declared
+    categorical are mostly small integer codes.  As in pandas, 0.0 and -0.0
+    are one category, represented by whichever comes first.
+    """
+    kind = values.dtype.kind
+    if values.ndim != 1 or not values.size or kind not in "biuf" or (kind == "f" and values.itemsize < 4):
+        return None
+    missing = None
+    if kind == "b":
+        lowest, offsets, width = values.dtype.type(False), values.view(np.uint8), 2
+    elif kind in "iu":
+        lowest, highest = values.min(), values.max()
+        width = int(highest) - int(lowest) + 1
+        if width > _COUNTING_SPAN:
+            return None
+        # Widened first, so that the difference fits (127 - (-128) does not fit an int8).
+        offsets = (values - lowest) if kind == "u" else values.astype(np.int64) - int(lowest)
+    else:
+        lowest, highest = np.fmin.reduce(values), np.fmax.reduce(values)
+        if not (np.isfinite(lowest) and np.isfinite(highest) and highest - lowest < _COUNTING_SPAN):
+            return None
+        if lowest != np.floor(lowest):
+            return None
+        width = int(highest - lowest) + 1
+        # Exact: two floats this close differ by a representable number.
+        shifted = values - lowest
+        with np.errstate(invalid="ignore"):
+            offsets = shifted.astype(np.intp)
+        whole = offsets == shifted
+        if not whole.all():
+            missing = np.isnan(values)
+            if not np.array_equal(whole, ~missing):
+                return None  # a value that is not a whole number
+    offsets = offsets.astype(np.intp, copy=False)
+    if missing is not None and missing.any():
+        offsets[missing] = width  # one slot past the values, coded -1
+    counts = np.bincount(offsets, minlength=width + 1)
+    present = np.flatnonzero(counts[:width])
+    lookup = np.full(width + 1, -1, dtype=np.intp)
+    lookup[present] = np.arange(len(present))
+    uniques = (present.astype(values.dtype) + lowest) if kind != "b" else present.astype(bool)
+    if kind == "f" and lowest <= 0 <= highest and counts[int(-lowest)]:
+        uniques[lookup[int(-lowest)]] = values[np.argmax(values == 0)]  # the sign of the first zero
+    return lookup[offsets], uniques

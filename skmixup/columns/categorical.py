@@ -7,6 +7,7 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from . import _arrow
+from ._arrays import _factorized_by_counting
 from ._base import _CategoricalHandler, _describe, _is_object, _missing_marker
 
 
@@ -84,6 +85,9 @@ class CategoricalHandler(_CategoricalHandler):
             # A column of a numeric array is strided: hashing it is twice as slow as copying
             # it once, contiguously, then hashing.
             values = np.ascontiguousarray(values)
+            counted = _factorized_by_counting(values)
+            if counted is not None:
+                return counted
         return pd.factorize(values, sort=True, use_na_sentinel=True)
 
     def _encode(self, column):

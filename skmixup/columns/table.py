@@ -402,6 +402,14 @@ class TableCodec:
             self.has_missing = not finite
             if fit:
                 self._fit_float_columns(continuous, [columns[k] for k in positions], self.continuous_handlers)
+            # The code columns made contiguous together, in one pass over the rows: each
+            # copied alone reads every row of the array.
+            codes_positions = list(self.categorical_indices)
+            if codes_positions:
+                codes_block = _transposed(array[:, _columns_index(codes_positions)])
+                columns = list(columns)
+                for k, values in zip(codes_positions, codes_block, strict=True):
+                    columns[k] = pd.Series(values, name=columns[k].name, copy=False)
         else:
             continuous = None
 
@@ -692,33 +700,30 @@ class TableCodec:
         return out if self.continuous_view(out) is not None else None
 
     def _float_array(self, continuous, decoded: list, passed_through: list[int], into=None) -> np.ndarray:
-        """The float64 output: the plain float columns copied from ``continuous`` a block of
-        rows at a time (unless they are in ``into`` already), the decoded ones written column
-        by column."""
+        """The float64 output: the plain float columns copied from ``continuous`` (unless they
+        are in ``into`` already) and the decoded ones, a block of rows at a time.
+
+        Blocks of rows, because a row-major output written column by column is
+        read and written whole once per column.
+        """
         n_rows = len(continuous)
         where = {position: k for k, position in enumerate(self._kept)}
-        if into is not None:
-            for position, k in where.items():
-                if decoded[position] is not None:
-                    into[:, k] = decoded[position].to_numpy(dtype=np.float64)
-            return into
-        out = np.empty((n_rows, len(self._kept)), dtype=np.float64)
-        source = [int(np.flatnonzero(self.continuous_indices == p)[0]) for p in passed_through]
-        target = [where[p] for p in passed_through]
-        contiguous = source == list(range(source[0], source[0] + len(source))) and target == list(
-            range(target[0], target[0] + len(target))
-        )
+        out = np.empty((n_rows, len(self._kept)), dtype=np.float64) if into is None else into
+        copied_to = copied_from = None
+        if into is None and passed_through:
+            copied_to = _columns_index([where[p] for p in passed_through])
+            copied_from = _columns_index(
+                [int(np.flatnonzero(self.continuous_indices == p)[0]) for p in passed_through]
+            )
+        written = [p for p in where if decoded[p] is not None]
+        written_to = _columns_index([where[p] for p in written])
+        columns = [decoded[p].to_numpy(dtype=np.float64) for p in written]
         for start in range(0, n_rows, _COPY_BLOCK):
-            stop = min(start + _COPY_BLOCK, n_rows)
-            if contiguous:
-                out[start:stop, target[0] : target[-1] + 1] = continuous[
-                    start:stop, source[0] : source[-1] + 1
-                ]
-            else:
-                out[start:stop, target] = continuous[start:stop, source]
-        for position, k in where.items():
-            if decoded[position] is not None:
-                out[:, k] = decoded[position].to_numpy(dtype=np.float64)
+            rows = slice(start, min(start + _COPY_BLOCK, n_rows))
+            if copied_to is not None:
+                out[rows, copied_to] = continuous[rows, copied_from]
+            if columns:
+                out[rows, written_to] = np.column_stack([column[rows] for column in columns])
         return out
 
     def _after(self, originals: pd.DataFrame, decoded: list) -> list:
@@ -923,6 +928,13 @@ class TableCodec:
             for dtype in (np.int8, np.int16, np.int32, np.int64)
             if most <= np.iinfo(dtype).max
         )
+
+
+def _columns_index(columns: list[int]) -> slice | list[int]:
+    """A slice for consecutive column numbers (a view, not a gather), else the list."""
+    if columns and columns == list(range(columns[0], columns[0] + len(columns))):
+        return slice(columns[0], columns[-1] + 1)
+    return columns
 
 
 def _moments(values: np.ndarray) -> list[tuple[int, float, float]]:
