@@ -981,3 +981,22 @@ def test_counting_factorisation_matches_pandas_on_any_small_table(values, dtype)
         values = np.nan_to_num(np.trunc(values), nan=3.0)
         values = np.abs(values) if np.dtype(dtype).kind == "u" else values
     _assert_same_factorisation(values.astype(dtype))
+
+
+@pytest.mark.parametrize("step", [1, 5])
+def test_integer_decode_takes_the_short_path_only_when_nothing_is_missing_or_clipped(step):
+    """Offsets well inside the bounds and without NaN are only cast; the others are clipped,
+    set to the bounds or marked missing, as before."""
+    from skmixup.columns._integral import decode
+
+    rng = np.random.default_rng(step)
+    inside = rng.uniform(-1000.0, 1000.0, 500)
+    ints, missing = decode(inside.copy(), 10**6, -(2**63), 2**63 - 1, origin=3, step=step)
+    expected = (np.rint((inside - 3 + 10**6) / step) * step + 3).astype(np.int64)
+    np.testing.assert_array_equal(ints, expected)
+    assert missing.dtype == bool and not missing.any()
+    # NaN, values at and beyond the bounds of an int8-like range: the full path.
+    values = np.array([np.nan, -200.0, -128.0, 0.4, 127.0, 500.0])
+    ints, missing = decode(values.copy(), 0, -128, 127)
+    np.testing.assert_array_equal(missing, [True, False, False, False, False, False])
+    np.testing.assert_array_equal(ints[1:], [-128, -128, 0, 127, 127])

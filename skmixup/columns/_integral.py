@@ -86,7 +86,6 @@ def decode(
     origin, step : int
         The grid: decoded values are ``origin + k·step`` for integers k.
     """
-    missing = np.isnan(values)
     if step > 1:
         base = float(origin - reference)
         values -= base
@@ -99,6 +98,15 @@ def decode(
     # Floats inside [low, high] - reference; the values beyond them become the exact bound
     # after the cast (a float bound can miss the integer one by up to 1024 near 2**63).
     offset_low, offset_high = float_bounds(low - reference, high - reference)
+    if values.size and max(-offset_low, offset_high) < _FAR:
+        lowest, highest = values.min(), values.max()  # NaN if any value is missing
+        if offset_low < lowest and highest < offset_high:
+            # Nothing missing, nothing to clip (the usual case): cast and shift only.
+            ints = values.astype(np.int64)
+            ints += np.int64(reference)
+            missing = np.zeros(len(values), dtype=bool)
+            return (snap(ints, origin, step, low, high) if step > 1 else ints), missing
+    missing = np.isnan(values)  # the arithmetic above kept NaN as NaN
     beyond_high, beyond_low = values >= offset_high, values <= offset_low
     np.clip(values, offset_low, offset_high, out=values)
     values[missing] = 0.0
