@@ -322,7 +322,8 @@ def _row_major_scratch(out: np.ndarray, rows: int) -> np.ndarray | None:
 
 
 def _not_finite(values: np.ndarray) -> np.ndarray:
-    return ~np.isfinite(values)
+    flags = np.isfinite(values)
+    return np.logical_not(flags, out=flags)  # in place: one mask per block, not two
 
 
 def _mix_continuous_block(

@@ -125,4 +125,6 @@ def _factorized_by_counting(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     uniques = (present.astype(values.dtype) + lowest) if kind != "b" else present.astype(bool)
     if kind == "f" and lowest <= 0 <= highest and counts[int(-lowest)]:
         uniques[lookup[int(-lowest)]] = values[np.argmax(values == 0)]  # the sign of the first zero
+    if len(present) == width and not counts[width]:
+        return offsets, uniques  # every value of the span present, none missing: the offsets are the codes
     return lookup[offsets], uniques
