@@ -113,9 +113,10 @@ class ForeignTable:
             return (column.cast(self._dtype) if column.dtype != self._dtype else column).to_native()
         table = pa.Table.from_pandas(data, preserve_index=False)
         frame = nw.from_arrow(table, backend=self._implementation)
+        # Columns by position: polars reads a name such as "*" or "^x$" as a wildcard or a regex.
         casts = [
-            nw.col(name).cast(self._schema[name])
-            for name, dtype in frame.schema.items()
+            nw.nth(position).cast(self._schema[name])
+            for position, (name, dtype) in enumerate(frame.schema.items())
             if name in self._schema and dtype != self._schema[name]
         ]
         return (frame.with_columns(*casts) if casts else frame).to_native()

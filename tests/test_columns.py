@@ -964,6 +964,8 @@ def _assert_same_factorisation(values: np.ndarray) -> None:
         (np.array([np.inf, 1.0]), False),
         (np.array([-5, _COUNTING_SPAN]), False),
         (np.array([1, 2], dtype=np.float16), False),
+        (np.array([3.4e38, -1.7e38], dtype=np.float32), False),  # a span that overflows float32
+        (np.array([1.7e308, -1.7e308]), False),
     ],
 )
 def test_counting_factorisation_is_pandas_factorisation(values, counted):

@@ -165,6 +165,23 @@ def test_polars_in_polars_out_with_the_same_schema():
     assert isinstance(y_syn, pl.Series) and set(y_syn.to_list()) <= {"rare", "common"}
 
 
+def test_polars_columns_named_like_wildcards_or_regexes_keep_their_own_types():
+    # pl.col("*") is every column and pl.col("^x$") a regex: casting back by name once cast
+    # every column to the Enum of the one named "*".
+    rng = np.random.default_rng(0)
+    X = pl.DataFrame(
+        {
+            "when": pl.Series(rng.integers(0, 10**9, N), dtype=pl.Int64).cast(pl.Datetime("us")),
+            "*": pl.Series(rng.choice(["a", "b"], N), dtype=pl.Enum(["a", "b"])),
+            "^x$": pl.Series(rng.integers(0, 100, N), dtype=pl.Int16),
+            "x": rng.normal(size=N),
+        }
+    )
+    synthetic = StructurePreservingMixup(random_state=0).fit(X).sample(50)
+    assert synthetic.schema == X.schema
+    assert set(synthetic["*"].cast(pl.String).to_list()) <= {"a", "b"}
+
+
 def mixed_pandas(n=400, seed=1) -> pd.DataFrame:
     rng = np.random.RandomState(seed)
     group = rng.choice(["a", "b", "c"], size=n)

@@ -55,6 +55,24 @@ pa = S.pa
 # Tables drawn here are small and slow to draw; the profile sets how many.
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
+
+def _pretty_polars_frame(frame, printer, cycle) -> None:
+    """A falsifying polars frame as its schema and physical values.
+
+    polars panics formatting a datetime beyond chrono's range, which the
+    strategies draw; hypothesis would then report the panic, not the example.
+    """
+    physical = frame.select(require("polars").all().to_physical()).to_dict(as_series=False)
+    printer.text(f"<polars frame, schema {dict(frame.schema)!r}, physical values {physical!r}>")
+
+
+try:
+    import polars
+
+    polars.DataFrame._repr_pretty_ = _pretty_polars_frame  # read by hypothesis' printer only
+except ImportError:
+    pass
+
 # Names an error may give instead of a column: the estimator's, sample()'s and the laws' parameters.
 PARAMETERS = (
     *StructurePreservingMixup().get_params(),

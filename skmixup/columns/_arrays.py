@@ -101,7 +101,9 @@ def _factorized_by_counting(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]
         offsets = (values - lowest) if kind == "u" else values.astype(np.int64) - int(lowest)
     else:
         lowest, highest = np.fmin.reduce(values), np.fmax.reduce(values)
-        if not (np.isfinite(lowest) and np.isfinite(highest) and highest - lowest < _COUNTING_SPAN):
+        with np.errstate(over="ignore"):  # a span beyond the dtype's range is inf: not counted
+            span = highest - lowest
+        if not (np.isfinite(lowest) and np.isfinite(highest) and span < _COUNTING_SPAN):
             return None
         if lowest != np.floor(lowest):
             return None
