@@ -87,6 +87,10 @@ class Reach(NamedTuple):
     reason: str
 
 
+# Bounds this close to the top of the support (as a share of it) get their mass from the top.
+_NEAR_TOP = 1e-8
+
+
 def scaled_beta_partial_moment(order, alpha, beta, loc, scale, lower, upper):
     """``E[W^k 1{lower <= W < upper}]`` for ``W = loc + scale·Beta(α, β)``.
 
@@ -97,13 +101,33 @@ def scaled_beta_partial_moment(order, alpha, beta, loc, scale, lower, upper):
     beta = np.asarray(beta, dtype=float)
     t_lower = np.clip((lower - loc) / scale, 0.0, 1.0)
     t_upper = np.clip((upper - loc) / scale, 0.0, 1.0)
+    # A bound within 1e-8 of the top of the support: its distance to the top, 1 - t, taken
+    # from the bound itself.  Rounded from t it loses every digit below 1e-16, where a
+    # density singular at the top (β < 1) can still hold several percent of its mass.
+    # (At or past the top, t = 1 exactly and needs no correction.)
+    top = loc + scale
+    s_lower = np.clip((top - lower) / scale, 0.0, 1.0)
+    s_upper = np.clip((top - upper) / scale, 0.0, 1.0)
+    lower_near_top = (s_lower > 0.0) & (s_lower < _NEAR_TOP)
+    upper_near_top = (s_upper > 0.0) & (s_upper < _NEAR_TOP)
+    near_top = bool(np.any(lower_near_top) or np.any(upper_near_top))
     total = 0.0
     raw_moment = 1.0
     for j in range(order + 1):
         if j:
             # (α + (j - 1)), not ((α + j) - 1): the latter is 0 for α < 1e-16.
             raw_moment = raw_moment * (alpha + (j - 1)) / (alpha + beta + (j - 1))
-        mass = special.betainc(alpha + j, beta, t_upper) - special.betainc(alpha + j, beta, t_lower)
+        shape = alpha + j
+        below_upper = special.betainc(shape, beta, t_upper)
+        below_lower = special.betainc(shape, beta, t_lower)
+        if near_top:  # I_t(a, b) = 1 - I_{1-t}(b, a)
+            above_upper = special.betainc(beta, shape, s_upper)
+            above_lower = special.betainc(beta, shape, s_lower)
+            below_upper = np.where(upper_near_top, 1.0 - above_upper, below_upper)
+            # From a lower bound near the top, the mass above it comes from the top too.
+            mass = np.where(lower_near_top, above_lower - above_upper, below_upper - below_lower)
+        else:
+            mass = below_upper - below_lower
         total = total + comb(order, j) * loc ** (order - j) * scale**j * raw_moment * mass
     return total
 

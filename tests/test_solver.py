@@ -632,6 +632,7 @@ def test_epsilon_for_agrees_with_what_the_solver_reaches(tau):
 @example(fraction=1.0, epsilon0=0.0, epsilon1=1.0, tau=1e-13)
 @example(fraction=1.0, epsilon0=0.0, epsilon1=1e-10, tau=-1.0)
 @example(fraction=0.9999999999999991, epsilon0=1.0, epsilon1=1.0, tau=0.0)  # on scipy 1.17.0, as above
+@example(fraction=1.0, epsilon0=1.0, epsilon1=0.0, tau=0.9999999999999999)  # a cut 1 ulp below the top
 def test_any_threshold_is_solved_or_refused_naming_it(fraction, epsilon0, epsilon1, tau):
     """Solved: both equations hold by quadrature; refused: a clear error that agrees with max_delta."""
     epsilon, policy = (epsilon0, epsilon1), Threshold(tau)
@@ -664,10 +665,33 @@ def test_any_threshold_is_solved_or_refused_naming_it(fraction, epsilon0, epsilo
         assert abs(reference["u"] - delta) < 1e-10
     else:
         below = weights.partial_moment(0, -np.inf, tau)
-        assert below == pytest.approx(weights.to_scipy().cdf(tau), abs=1e-12)
+        # scipy's cdf rounds (τ - lo)/(hi - lo) first, which puts a cut within 1e-16 of hi at
+        # hi: the mass above such a cut comes from its distance to hi instead.
+        above = (hi - tau) / (hi - lo)
+        if 0.0 < above < 1e-8:
+            expected = 1.0 - special.betainc(weights.beta_, weights.alpha_, above)
+        else:
+            expected = law.cdf(tau)
+        assert below == pytest.approx(expected, abs=1e-12)
     if reach < 1.0:
         with pytest.raises(ValueError, match=r"must be in \[0, "):
             EpBeta(delta=min(reach * (1 + 1e-6), 1.0), epsilon=epsilon, cut_point=policy).mean()
+
+
+def test_a_cut_within_rounding_of_the_top_keeps_its_mass_and_its_contamination():
+    """Found by the deep profile: a threshold 1 ulp below the top of the support (ε1 = 0).
+
+    The density is singular there (β ≈ 0.087) and puts 3.9 % of its mass in the last 1e-16.
+    Rounded to t = (τ - lo)/(hi - lo), the cut landed on the top: ``contamination`` reported
+    0.852 for the solved δ = 0.813, and the mass below the cut was 1.
+    """
+    policy = Threshold(1.0 - 2.0**-53)
+    weights = EpBeta(delta=EpBeta.max_delta((1.0, 0.0), policy), epsilon=(1.0, 0.0), cut_point=policy)
+    assert abs(weights.contamination(policy) - weights.delta) < 1e-10
+    assert abs(weights.second_moment() - weights.mean()) < 1e-10
+    # I_t(α, β) at t = (τ + 1)/2 for the solved α and β, by 50-digit mpmath.
+    below = weights.partial_moment(0, -np.inf, policy.threshold)
+    assert below == pytest.approx(0.96097534525265314, abs=1e-12)
 
 
 # --------------------------------------------------------------------------
