@@ -24,6 +24,7 @@ from . import _frames
 from ._copies import CopyFinder
 from ._kernel import draw_in_blocks, draw_parents, mix, mix_per_column, stratum_layout
 from .columns import CATEGORICAL, CONTINUOUS, DROP, TableCodec
+from .columns._arrays import _counting_offsets, _factorized_by_counting
 from .cut_points import CutPointPolicy, Threshold, check_cut_point
 from .weights import EpBeta, WeightDistribution, check_weights
 
@@ -1198,32 +1199,10 @@ def _exact_counts(labels: np.ndarray, n_samples: int, random_state) -> np.ndarra
     return random_state.permutation(np.repeat(np.arange(len(counts)), whole))
 
 
-# Integer labels spanning at most this many values are counted with np.bincount.
-_BINCOUNT_SPAN = 1 << 16
-
-
-def _small_integer_offsets(values: np.ndarray) -> tuple[int, np.ndarray] | None:
-    """``(lowest, values - lowest)`` for 1-D integer or bool labels of a small span, else None."""
-    if values.ndim != 1 or values.dtype.kind not in "biu" or not values.size:
-        return None
-    if values.dtype.kind == "b":
-        return 0, values.view(np.uint8)
-    lowest, highest = int(values.min()), int(values.max())
-    if highest - lowest >= _BINCOUNT_SPAN:
-        return None
-    # Unsigned values minus their lowest stay in range; signed ones are widened first
-    # (127 - (-128) does not fit an int8).
-    if values.dtype.kind == "u":
-        shifted = values - values.dtype.type(lowest)
-    else:
-        shifted = values.astype(np.int64, copy=False) - lowest
-    return lowest, shifted.astype(np.intp, copy=False)
-
-
 def _distinct_small_integers(values: np.ndarray) -> int | None:
-    """How many distinct values 1-D integer labels of a small span hold (None for other labels)."""
-    offsets = _small_integer_offsets(values)
-    return None if offsets is None else int(np.count_nonzero(np.bincount(offsets[1])))
+    """How many distinct values 1-D integer or bool labels of a small span hold (None for others)."""
+    counted = _counting_offsets(values) if values.dtype.kind in "biu" else None
+    return None if counted is None else int(np.count_nonzero(np.bincount(counted[2])))
 
 
 def _strategy_of_counts(strategy, classes: np.ndarray, counts: np.ndarray, sampling_type: str, labels=None):
@@ -1324,14 +1303,10 @@ def _class_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     counts does far faster than the inverse) and a binary search per row.
     Other labels: ``pd.factorize``, a hash table, instead of sorting objects.
     """
-    offsets = _small_integer_offsets(labels)
-    if offsets is not None:  # a count per value, then a lookup per row
-        lowest, shifted = offsets
-        present = np.bincount(shifted) > 0
-        code_of = np.cumsum(present, dtype=np.intp) - 1
-        # Added in the labels' own dtype: ``lowest`` may be beyond int64 (uint64 labels).
-        classes = np.flatnonzero(present).astype(labels.dtype) + labels.dtype.type(lowest)
-        return classes, code_of[shifted]
+    counted = _factorized_by_counting(labels) if labels.dtype.kind in "biu" else None
+    if counted is not None:  # a count per value, then a lookup per row
+        codes, classes = counted
+        return classes, codes
     if labels.dtype.kind in "biuf":
         classes = np.unique(labels, return_counts=True)[0]
         return classes, np.searchsorted(classes, labels)

@@ -77,28 +77,24 @@ def _checked_copy(values: np.ndarray, copy: bool, block: int = 1 << 13) -> tuple
 _COUNTING_SPAN = 1 << 16
 
 
-def _factorized_by_counting(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """``pd.factorize(values, sort=True)`` for integers of a small span, by counting; else None.
-
-    ``values``: a 1-D bool, integer or float array.  Floats qualify when
-    every present value is a whole number (NaN takes code -1).  Counting is
-    several times faster than hashing, and numeric columns that are declared
-    categorical are mostly small integer codes.  As in pandas, 0.0 and -0.0
-    are one category, represented by whichever comes first.
-    """
+def _counting_offsets(values: np.ndarray):
+    """``(lowest, highest, offsets, width, missing)`` of numbers :func:`_factorized_by_counting`
+    can count, else None: ``offsets = values - lowest`` as intp in ``[0, width)``, and
+    ``missing`` the NaN mask of floats (None when there is none to mark)."""
     kind = values.dtype.kind
     if values.ndim != 1 or not values.size or kind not in "biuf" or (kind == "f" and values.itemsize < 4):
         return None
     missing = None
     if kind == "b":
-        lowest, offsets, width = values.dtype.type(False), values.view(np.uint8), 2
+        lowest, highest = values.dtype.type(False), values.dtype.type(True)
+        offsets, width = values.view(np.uint8), 2
     elif kind in "iu":
         lowest, highest = values.min(), values.max()
         width = int(highest) - int(lowest) + 1
         if width > _COUNTING_SPAN:
             return None
         # Widened first, so that the difference fits (127 - (-128) does not fit an int8).
-        offsets = (values - lowest) if kind == "u" else values.astype(np.int64) - int(lowest)
+        offsets = (values - lowest) if kind == "u" else values.astype(np.int64, copy=False) - int(lowest)
     else:
         lowest, highest = np.fmin.reduce(values), np.fmax.reduce(values)
         with np.errstate(over="ignore"):  # a span beyond the dtype's range is inf: not counted
@@ -117,7 +113,23 @@ def _factorized_by_counting(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]
             missing = np.isnan(values)
             if not np.array_equal(whole, ~missing):
                 return None  # a value that is not a whole number
-    offsets = offsets.astype(np.intp, copy=False)
+    return lowest, highest, offsets.astype(np.intp, copy=False), width, missing
+
+
+def _factorized_by_counting(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``pd.factorize(values, sort=True)`` for integers of a small span, by counting; else None.
+
+    ``values``: a 1-D bool, integer or float array.  Floats qualify when
+    every present value is a whole number (NaN takes code -1).  Counting is
+    several times faster than hashing, and numeric columns that are declared
+    categorical are mostly small integer codes.  As in pandas, 0.0 and -0.0
+    are one category, represented by whichever comes first.
+    """
+    counted = _counting_offsets(values)
+    if counted is None:
+        return None
+    lowest, highest, offsets, width, missing = counted
+    kind = values.dtype.kind
     if missing is not None and missing.any():
         offsets[missing] = width  # one slot past the values, coded -1
     counts = np.bincount(offsets, minlength=width + 1)
