@@ -2,6 +2,7 @@
 
 import copy
 import pickle
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -1002,3 +1003,43 @@ def test_integer_decode_takes_the_short_path_only_when_nothing_is_missing_or_cli
     ints, missing = decode(values.copy(), 0, -128, 127)
     np.testing.assert_array_equal(missing, [True, False, False, False, False, False])
     np.testing.assert_array_equal(ints[1:], [-128, -128, 0, 127, 127])
+
+
+@pytest.mark.parametrize("step", [3, 10, 86_400 * 10**9])
+def test_grid_decode_lands_on_the_grid_below_and_beyond_exact_float_integers(step):
+    """Below 2**53 the float rounding gives grid points exactly, so the snapping pass is
+    skipped; beyond it, where floats skip integers, the values are snapped onto the grid."""
+    from skmixup.columns._integral import decode, snap
+
+    rng = np.random.default_rng(step % 997)
+    origin, reference = 7, 10**5
+    for scale in (2.0**40, 2.0**52.9, 2.0**55, 2.0**60):
+        offsets = rng.uniform(-1.0, 1.0, 4000) * scale
+        # Bounds within 2**62 of the reference, as a datetime's are: the short path (no clipping).
+        ints, missing = decode(offsets.copy(), reference, -(2**61), 2**61, origin=origin, step=step)
+        assert not missing.any()
+        as_python = [int(v) for v in ints]
+        assert all((v - origin) % step == 0 for v in as_python), scale
+        np.testing.assert_array_equal(snap(ints.copy(), origin, step, -(2**63), 2**63 - 1), ints)
+        exact = [Fraction(v) + reference for v in offsets]
+        slack = step + 2 * int(np.spacing(scale))  # the float arithmetic's rounding, then the grid's
+        assert all(abs(x - v) <= slack for x, v in zip(exact, as_python, strict=True)), scale
+        if scale < 2.0**45:  # the quotient by the step is exact enough: the nearest grid point
+            nearest = [origin + round((x - origin) / step) * step for x in exact]
+            assert nearest == as_python
+
+
+@pytest.mark.parametrize("missing", [0, 1, 500, 1000])
+def test_variance_of_the_present_values_matches_numpy(missing):
+    """The variance that decides whether a column is discrete: np.var of the values present."""
+    from skmixup.columns.table import _variance
+
+    rng = np.random.default_rng(missing)
+    values = rng.normal(size=1000) * 3 + 1e6
+    values[rng.permutation(1000)[:missing]] = np.nan
+    present = values[~np.isnan(values)]
+    expected = float(present.var()) if present.size else 0.0
+    assert _variance(values) == pytest.approx(expected, rel=1e-12, abs=0.0)
+    assert _variance(values[::-2]) == pytest.approx(
+        float(np.nanvar(values[::-2])) if (~np.isnan(values[::-2])).any() else 0.0, rel=1e-12, abs=0.0
+    )

@@ -22,6 +22,7 @@ import numpy as np
 _INT64 = np.iinfo(np.int64)
 _SAMPLE = 4096  # values in the cheap first pass of the grid search
 _FAR = float(2**62)  # offsets below this convert to int64 and add the reference exactly
+_EXACT_FLOAT = float(2**53)  # integers up to this are exact in float64, and so are their sums
 
 
 def float_bounds(low: int, high: int) -> tuple[float, float]:
@@ -86,8 +87,8 @@ def decode(
     origin, step : int
         The grid: decoded values are ``origin + k·step`` for integers k.
     """
+    base = float(origin - reference)
     if step > 1:
-        base = float(origin - reference)
         values -= base
         values /= step
         np.rint(values, out=values)
@@ -98,14 +99,17 @@ def decode(
     # Floats inside [low, high] - reference; the values beyond them become the exact bound
     # after the cast (a float bound can miss the integer one by up to 1024 near 2**63).
     offset_low, offset_high = float_bounds(low - reference, high - reference)
-    if values.size and max(-offset_low, offset_high) < _FAR:
+    if values.size:
         lowest, highest = values.min(), values.max()  # NaN if any value is missing
-        if offset_low < lowest and highest < offset_high:
-            # Nothing missing, nothing to clip (the usual case): cast and shift only.
+        if offset_low < lowest and highest < offset_high and max(-lowest, highest) < _FAR:
+            # Nothing missing, nothing to clip (the usual case): cast and shift only.  The sum
+            # lies strictly inside [low, high], so it cannot overflow whatever the bounds.
             ints = values.astype(np.int64)
             ints += np.int64(reference)
             missing = np.zeros(len(values), dtype=bool)
-            return (snap(ints, origin, step, low, high) if step > 1 else ints), missing
+            # Integers below 2**53 make k·step + base exact in float: the values are on the grid.
+            exact = int(base) == origin - reference and max(-lowest, highest) + abs(base) <= _EXACT_FLOAT
+            return (snap(ints, origin, step, low, high) if step > 1 and not exact else ints), missing
     missing = np.isnan(values)  # the arithmetic above kept NaN as NaN
     beyond_high, beyond_low = values >= offset_high, values <= offset_low
     np.clip(values, offset_low, offset_high, out=values)
