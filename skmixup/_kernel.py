@@ -366,12 +366,16 @@ def _mix_continuous_block(
             out[:, discrete] = kept_values[:, discrete]
     if watch is not None:
         # The rows that may copy a real row: their value in the watched column is a
-        # parent's (the parents share it, or a weight rounds to one), or missing.
-        mixed = out[:, column]
-        matches = np.isnan(mixed)
-        for values in parent_values:
+        # parent's (the parents share it, or a weight rounds to one), or missing.  Compared
+        # on a contiguous copy: the block's column is strided.  Without missing values a
+        # mix is never NaN (an overflow was redone above).
+        mixed = out[:, column].copy()
+        matches = watch[1]
+        np.equal(mixed, parent_values[0], out=matches)
+        for values in parent_values[1:]:
             matches |= mixed == values
-        watch[1][:] = matches
+        if has_missing:
+            matches |= np.isnan(mixed)
 
 
 def _rescaled(continuous, parents, weights, overflowed, out):
