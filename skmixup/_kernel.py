@@ -215,10 +215,11 @@ def mix(
         value in that column is one of its parents' values (or missing).
     n_jobs : int, default=1
         Threads mixing blocks of rows.
-    discrete_values : ndarray of shape (n_rows, n_discrete), column-major, default=None
+    discrete_values : ndarray of shape (n_rows, n_discrete), row-major, default=None
         ``continuous[:, discrete]``, if the caller keeps it: with an output of
-        contiguous columns (and no missing values) each discrete column is
-        then gathered straight into its output column.
+        contiguous columns (and no missing values) the kept parents' discrete
+        values are then gathered from it, one short row per new row, straight
+        into the output's discrete columns.
 
     Returns
     -------
@@ -243,7 +244,9 @@ def mix(
     overflow_test = np.isinf if has_missing and not huge_values else _not_finite
     discrete = None if discrete is None or not np.any(discrete) else np.flatnonzero(discrete)
     # Into an output of contiguous columns the kept parents' discrete values are gathered
-    # column by column; picked within the row-major block, they cost a strided pass over it.
+    # from their own row-major block: one short row per new row, where a gather per column
+    # misses the cache once per column, and picking them within the mixed block costs
+    # strided passes over it.
     direct = (
         discrete is not None
         and discrete_values is not None
@@ -252,13 +255,17 @@ def mix(
         and not mixed.flags.c_contiguous
     )
     block_discrete = None if direct else discrete
+    if direct:
+        spread = discrete[-1] - discrete[0] + 1 != len(discrete)
+        discrete_columns = discrete if spread else slice(int(discrete[0]), int(discrete[-1]) + 1)
     rows = max(256, _BLOCK_BYTES // (8 * max(continuous.shape[1], categorical.shape[1], 1)))
     scratch = threading.local()
+    n_direct = len(discrete) if direct else 0
 
     def mix_block(start: int) -> None:
         block = slice(start, start + rows)
         size = len(parents[block])
-        buffers = _scratch(scratch, mixed, codes, continuous.shape[1], rows)
+        buffers = _scratch(scratch, mixed, codes, continuous.shape[1], rows, n_direct)
         to_mixed = mixed[block] if buffers.mixed is None else buffers.mixed[:size]
         to_codes = codes[block] if buffers.codes is None else buffers.codes[:size]
         block_parents, block_weights = parents[block], weights[block]
@@ -284,8 +291,8 @@ def mix(
         if buffers.mixed is not None:
             mixed[block] = to_mixed
         if direct:
-            for k, column in enumerate(discrete):
-                np.take(discrete_values[:, k], kept_rows, out=mixed[block, column], mode="clip")
+            picked = np.take(discrete_values, kept_rows, axis=0, out=buffers.discrete[:size], mode="clip")
+            mixed[block, discrete_columns] = picked
         if buffers.codes is not None:
             codes[block] = to_codes
 
@@ -302,15 +309,16 @@ def mix(
 class _Buffers:
     """One thread's scratch: C-ordered blocks for column-major outputs, and the other parents' rows."""
 
-    def __init__(self, mixed, codes, width, rows):
+    def __init__(self, mixed, codes, width, rows, n_discrete):
         self.mixed = _row_major_scratch(mixed, rows)
         self.codes = _row_major_scratch(codes, rows)
         self.other = np.empty((min(rows, max(len(mixed), 1)), width))
+        self.discrete = np.empty((min(rows, len(mixed)), n_discrete))
 
 
-def _scratch(local: threading.local, mixed, codes, width, rows) -> _Buffers:
+def _scratch(local: threading.local, mixed, codes, width, rows, n_discrete) -> _Buffers:
     if not hasattr(local, "buffers"):
-        local.buffers = _Buffers(mixed, codes, width, rows)
+        local.buffers = _Buffers(mixed, codes, width, rows, n_discrete)
     return local.buffers
 
 

@@ -791,13 +791,13 @@ class StructurePreservingMixup(BaseOverSampler):
         return state
 
     def _discrete_values(self) -> np.ndarray | None:
-        """The discrete columns of the table, column-major (made once per table), or None."""
+        """The discrete columns of the table, row-major (made once per table), or None."""
         if not self._codec.discrete.any():
             return None
         # Keyed by the table itself: the Dask path mixes one partition's table after another.
         source, block = getattr(self, "_discrete_block", None) or (None, None)
         if source is not self._continuous:
-            block = np.asfortranarray(self._continuous[:, self._codec.discrete])
+            block = np.ascontiguousarray(self._continuous[:, self._codec.discrete])
             self._discrete_block = (self._continuous, block)
         return block
 

@@ -206,7 +206,10 @@ def test_pairs_are_uniform_over_ordered_pairs(distinct):
 
 
 @pytest.mark.parametrize("with_missing", [False, True])
-def test_discrete_columns_gathered_into_contiguous_columns_are_the_kept_parents(with_missing):
+@pytest.mark.parametrize("discrete_columns", [[2, 5], [2, 3]], ids=["spread", "adjacent"])
+def test_discrete_columns_gathered_into_contiguous_columns_are_the_kept_parents(
+    with_missing, discrete_columns
+):
     """With ``discrete_values`` and an output of contiguous columns, the discrete columns are
     gathered straight into it; the result is the same, bit for bit, as picking them per block."""
     rng = np.random.default_rng(11)
@@ -219,8 +222,8 @@ def test_discrete_columns_gathered_into_contiguous_columns_are_the_kept_parents(
     parents = rng.integers(0, 500, size=(3000, 2))
     w = rng.uniform(-0.3, 1.3, 3000)
     weights, kept = np.column_stack([w, 1 - w]), np.where(w >= 0.5, 0, 1)
-    discrete = np.array([False, False, True, False, False, True])
-    values = np.asfortranarray(continuous[:, discrete])
+    discrete = np.isin(np.arange(6), discrete_columns)
+    values = np.ascontiguousarray(continuous[:, discrete])
     picked, codes = mix(continuous, categorical, parents, weights, kept, discrete=discrete, order="F")
     gathered, gathered_codes = mix(
         continuous, categorical, parents, weights, kept, discrete=discrete, order="F", discrete_values=values

@@ -447,9 +447,9 @@ def test_a_pickled_estimator_leaves_its_caches_behind_and_samples_the_same():
     )
     mixup = StructurePreservingMixup(random_state=0).fit(X)
     assert mixup.discrete_features_.tolist() == [1]  # the count column takes its kept parent's value
-    # A frame's discrete columns come from the fit column-major, equal to the encoded table's.
+    # A frame's discrete columns come from the fit row-major, equal to the encoded table's.
     block = mixup._discrete_block[1]
-    assert block.flags.f_contiguous
+    assert block.flags.c_contiguous
     np.testing.assert_array_equal(block, mixup._continuous[:, mixup._codec.discrete])
     first = mixup.sample(300, random_state=1)  # builds the copy finder and the discrete block
     state = mixup.__getstate__()

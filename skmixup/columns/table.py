@@ -263,7 +263,7 @@ class TableCodec:
             checked for ``inf``, on the whole table; categories are those
             seen in ``rows`` (enough to decode values mixed from them).
         discrete_block : list, default=None
-            Receives ``continuous[:, discrete]`` as a column-major array when
+            Receives ``continuous[:, discrete]`` as a row-major array when
             the columns are encoded one by one (frames), where that copy is
             cheap; stays empty otherwise.
 
@@ -440,10 +440,7 @@ class TableCodec:
                 handlers = self.continuous_handlers
                 picked = [c for c, h in zip(encoded_columns, handlers, strict=True) if h.discrete]
                 if picked:
-                    block = np.empty((n_rows, len(picked)), order="F")
-                    for k, values in enumerate(picked):
-                        block[:, k] = values
-                    discrete_block.append(block)
+                    discrete_block.append(_stacked(picked, n_rows, np.float64))
         return continuous, _stacked(categorical, n_rows, self.codes_dtype)
 
     def _fit_float_columns(self, continuous: np.ndarray, columns: list, handlers: list | None = None) -> None:
