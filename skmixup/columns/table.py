@@ -32,6 +32,7 @@ from .identifiers import IntegerIdentifierHandler, StringIdentifierHandler
 # mixed value onto its grid, which adds about step**2 / 12 to its variance, would move the
 # variance by more than this share.
 DISCRETE_VARIANCE_SHARE = 0.005
+_ONE_PASS_SHARE = 1e-3  # the one-pass variance is kept when it is this share of E[x²] or more
 
 _DECODE_GROUP = 4  # columns transposed together when decoding
 _COPY_BLOCK = 8192  # rows copied together into a float64 output
@@ -935,8 +936,9 @@ def _columns_index(columns: list[int]) -> slice | list[int]:
 def _variance(values: np.ndarray) -> float:
     """The population variance of the values that are not NaN (0 if none is).
 
-    Three passes (a sum, the centring, a BLAS dot product) where ``np.var``
-    after a NaN check makes five.
+    Two passes (a sum and a BLAS dot product) where ``np.var`` after a NaN
+    check makes five.  The one-pass formula ``E[x²] - E[x]²`` loses digits
+    when the mean dwarfs the spread: then the values are centred first.
     """
     with np.errstate(over="ignore", invalid="ignore"):  # values near the float64 range: inf
         total = float(np.add.reduce(values))
@@ -945,8 +947,14 @@ def _variance(values: np.ndarray) -> float:
             total = float(np.add.reduce(values))
         if not values.size:
             return 0.0
-        centred = values - total / values.size
-        return float(np.dot(centred, centred)) / values.size
+        mean = total / values.size
+        square = float(np.dot(values, values)) / values.size
+        variance = square - mean * mean
+        # Rounding moves both terms by ~n·2**-53 of E[x²] at worst: keep digits to spare.
+        if not variance > _ONE_PASS_SHARE * square:
+            centred = values - mean
+            variance = float(np.dot(centred, centred)) / values.size
+        return variance
 
 
 def _moments(values: np.ndarray) -> list[tuple[int, float, float]]:
