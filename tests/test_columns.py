@@ -688,12 +688,15 @@ def test_decode_without_copy_keeps_fortran_columns():
 
 @pytest.mark.parametrize("dtype", [np.float64, np.int64, np.int8])
 @pytest.mark.parametrize("n_rows", [0, 1, 4095, 4096, 4097, 10_000])
-def test_stacked_is_np_stack(dtype, n_rows):
+@pytest.mark.parametrize("width", [1, 5, 7, 12])  # narrow tables are written a column at a time
+def test_stacked_is_np_stack(dtype, n_rows, width):
     rng = np.random.RandomState(0)
-    columns = [rng.randint(-100, 100, size=n_rows).astype(dtype) for _ in range(5)]
-    stacked = _stacked(columns, n_rows, dtype)
-    assert stacked.flags.c_contiguous and stacked.dtype == dtype
-    np.testing.assert_array_equal(stacked, np.stack(columns, axis=1).reshape(n_rows, 5))
+    columns = [rng.randint(-100, 100, size=n_rows).astype(dtype) for _ in range(width)]
+    for finite in (None, []):
+        stacked = _stacked(columns, n_rows, dtype, finite=finite)
+        assert stacked.flags.c_contiguous and stacked.dtype == dtype
+        np.testing.assert_array_equal(stacked, np.stack(columns, axis=1).reshape(n_rows, width))
+    assert finite == [True]
     assert _stacked([], n_rows, dtype).shape == (n_rows, 0)
 
 
@@ -1042,3 +1045,38 @@ def test_variance_of_the_present_values_matches_numpy(missing):
             present = view[~np.isnan(view)]
             expected = float(present.var()) if present.size else 0.0
             assert _variance(view) == pytest.approx(expected, rel=1e-12, abs=0.0)
+
+
+def _decimals_by_trying_each(values: np.ndarray, max_decimals: int = 12):
+    """observed_decimals's definition, every candidate tried on every value."""
+    present = values[~np.isnan(values)]
+    if not present.size:
+        return None
+    for decimals in range(max_decimals + 1):
+        scale = 10.0**decimals
+        if float(np.abs(present).max()) * scale >= 2.0**53:
+            return None
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.array_equal(np.rint(present * scale) / scale, present):
+                return decimals
+    return None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_observed_decimals_agrees_with_trying_every_number_of_decimals(seed):
+    """The screens (a sample, then the finest grid first) change the speed, not the answer:
+    decimal columns, full-precision ones, huge values, values near 2**53 / 10**d, NaN."""
+    from skmixup.columns.floats import observed_decimals
+
+    rng = np.random.default_rng(seed)
+    columns = [rng.normal(size=5000) * 10.0**k for k in (-3, 0, 3, 9)]
+    columns += [np.round(rng.normal(size=5000) * 100, d) for d in range(0, 13, 3)]
+    columns += [rng.integers(-(10**6), 10**6, 5000) * 10.0**k for k in (-4, 0, 5)]
+    edge = np.round(rng.uniform(0, 1, 5000), 4)
+    edge[rng.integers(0, 5000)] = 4.5e11  # 4.5e11 · 10^4 is near 2**53: some grids are out of reach
+    columns.append(edge)
+    with_missing = np.round(rng.normal(size=5000), 2)
+    with_missing[rng.random(5000) < 0.3] = np.nan
+    columns += [with_missing, np.full(100, np.nan), np.array([0.5, 1e308, 3.0])]
+    for values in columns:
+        assert observed_decimals(values) == _decimals_by_trying_each(values), values[:5]

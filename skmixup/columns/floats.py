@@ -29,6 +29,12 @@ def observed_decimals(values: np.ndarray, max_decimals: int = MAX_DECIMALS) -> i
     # (the common case) is rejected without one pass over all its values.
     sample = values[:: max(1, values.size // _SAMPLE)]
     sample = sample[~np.isnan(sample)]
+    if sample.size and not _on_grid(sample, 10.0**max_decimals):
+        # A value on a grid of d decimals is on that of d + 1 while |x|·10^(d+1) stays below
+        # 2**52 (the rounded quotients are the same real number): off the finest grid, off all.
+        with np.errstate(over="ignore"):
+            if float(np.abs(sample).max()) * 10.0 ** (max_decimals + 1) < _EXACT_INTEGERS / 2:
+                return None
     present = None
     for decimals in range(max_decimals + 1):
         scale = 10.0**decimals
