@@ -25,6 +25,9 @@ def _transposed(values: np.ndarray, block: int = 1024) -> np.ndarray:
     return out
 
 
+_NARROW = 6  # columns up to which _stacked writes one column at a time
+
+
 def _stacked(
     columns: list[np.ndarray], n_rows: int, dtype, block: int = 4096, finite: list | None = None
 ) -> np.ndarray:
@@ -37,6 +40,12 @@ def _stacked(
     every value is finite, checked on each block while it is in cache.
     """
     out = np.empty((n_rows, len(columns)), dtype=dtype)
+    if len(columns) <= _NARROW and finite is None:
+        # Rows this short: a column written whole touches each row's cache line once per
+        # column while it stays in cache, and skips the blocks' copies.
+        for k, column in enumerate(columns):
+            out[:, k] = column
+        return out
     all_finite = True
     if columns:
         buffer = np.empty((len(columns), min(block, n_rows)), dtype=dtype)
