@@ -271,7 +271,7 @@ def mix(
         block_parents, block_weights = parents[block], weights[block]
         kept_rows = np.take_along_axis(block_parents, kept[block, None], axis=1)[:, 0]
         with np.errstate(over="ignore", invalid="ignore"):  # overflows are caught and redone
-            _mix_continuous_block(
+            watched = _mix_continuous_block(
                 continuous,
                 block_parents,
                 block_weights,
@@ -282,7 +282,7 @@ def mix(
                 overflow_test,
                 to_mixed,
                 buffers.other,
-                None if watch is None else (watch[0], watch[1][block]),
+                None if watch is None else watch[0],
             )
         # Indices are valid by construction; mode="clip" spares np.take the bounds
         # check that makes it buffer the whole output.
@@ -290,6 +290,13 @@ def mix(
             np.take(categorical, kept_rows, axis=0, out=to_codes, mode="clip")
         if buffers.mixed is not None:
             mixed[block] = to_mixed
+        if watched is not None:
+            # Compared where the column is contiguous: in an output of contiguous columns,
+            # else in a copy (the block's column is strided).
+            column = mixed[block, watch[0]]
+            _flag_parent_values(
+                column if column.flags.c_contiguous else column.copy(), watched, has_missing, watch[1][block]
+            )
         if direct:
             picked = np.take(discrete_values, kept_rows, axis=0, out=buffers.discrete[:size], mode="clip")
             mixed[block, discrete_columns] = picked
@@ -335,11 +342,15 @@ def _not_finite(values: np.ndarray) -> np.ndarray:
 
 
 def _mix_continuous_block(
-    continuous, parents, weights, kept_rows, kept, discrete, has_missing, overflow_test, out, other, watch
+    continuous, parents, weights, kept_rows, kept, discrete, has_missing, overflow_test, out, other, column
 ):
-    """``Σ_k w_k · x[parent_k]`` for one block of rows, written into ``out``."""
+    """``Σ_k w_k · x[parent_k]`` for one block of rows, written into ``out``.
+
+    Returns the parents' values in the watched ``column`` (a list of arrays), or None
+    when no column is watched.
+    """
     if not out.shape[1]:
-        return
+        return None
     size = len(parents)
     other = other[:size]
     # Without missing values the discrete columns are picked from the parents' rows as they
@@ -347,15 +358,15 @@ def _mix_continuous_block(
     pick_discrete = discrete is not None and not has_missing
     # np.take gathers rows about twice as fast as fancy indexing; see mix() for mode="clip".
     np.take(continuous, parents[:, 0], axis=0, out=out, mode="clip")
-    if watch is not None:
-        column = watch[0]
+    parent_values = None
+    if column is not None:
         parent_values = [out[:, column].copy()]
     if pick_discrete:
         kept_discrete = out[:, discrete]
     out *= weights[:, :1]
     for j in range(1, parents.shape[1]):
         np.take(continuous, parents[:, j], axis=0, out=other, mode="clip")
-        if watch is not None:
+        if column is not None:
             parent_values.append(other[:, column].copy())
         if pick_discrete:
             np.copyto(kept_discrete, other[:, discrete], where=(kept == j)[:, None])
@@ -372,18 +383,23 @@ def _mix_continuous_block(
         np.copyto(out, kept_values, where=np.isnan(out))
         if discrete is not None:
             out[:, discrete] = kept_values[:, discrete]
-    if watch is not None:
-        # The rows that may copy a real row: their value in the watched column is a
-        # parent's (the parents share it, or a weight rounds to one), or missing.  Compared
-        # on a contiguous copy: the block's column is strided.  Without missing values a
-        # mix is never NaN (an overflow was redone above).
-        mixed = out[:, column].copy()
-        matches = watch[1]
-        np.equal(mixed, parent_values[0], out=matches)
-        for values in parent_values[1:]:
-            matches |= mixed == values
-        if has_missing:
-            matches |= np.isnan(mixed)
+    return parent_values
+
+
+def _flag_parent_values(
+    mixed: np.ndarray, parent_values: list, has_missing: bool, matches: np.ndarray
+) -> None:
+    """Flag the rows that may copy a real row: their value in the watched column is a
+    parent's (the parents share it, or a weight rounds to one), or missing.
+
+    Without missing values a mix is never NaN (an overflow was redone).
+    """
+    np.equal(mixed, parent_values[0], out=matches)
+    same = np.empty_like(matches)
+    for values in parent_values[1:]:
+        matches |= np.equal(mixed, values, out=same)
+    if has_missing:
+        matches |= np.isnan(mixed, out=same)
 
 
 def _rescaled(continuous, parents, weights, overflowed, out):

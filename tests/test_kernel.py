@@ -148,6 +148,36 @@ def test_watching_a_column_flags_rows_whose_value_is_a_parents():
     assert same.tolist() == [True, False, True, False, True, True]
 
 
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("with_missing", [False, True])
+@pytest.mark.parametrize("n_parents", [2, 3])
+def test_watched_rows_are_those_whose_value_is_a_parents_in_every_layout(order, with_missing, n_parents):
+    """The flags against their definition, over many blocks, with discrete columns beside."""
+    rng = np.random.default_rng(n_parents)
+    continuous = rng.normal(size=(300, 4))
+    continuous[:, 1] = rng.integers(0, 3, 300)  # shared values: many rows equal a parent
+    continuous[:, 3] = rng.integers(0, 5, 300)
+    if with_missing:
+        continuous[rng.random(300) < 0.1, 1] = np.nan
+    categorical = rng.integers(0, 3, size=(300, 1)).astype(np.int8)
+    m = 40_000  # several blocks
+    parents = np.stack([rng.permutation(300)[:n_parents] for _ in range(m)])
+    weights = rng.dirichlet(np.ones(n_parents), m)
+    weights[: m // 10] = np.eye(n_parents)[0]  # weights of one and zero: copies of the first parent
+    kept = rng.integers(0, n_parents, m)
+    flags = np.empty(m, dtype=bool)
+    discrete = np.array([False, False, False, True])
+    values = np.ascontiguousarray(continuous[:, discrete])
+    mixed, _ = mix(
+        continuous, categorical, parents, weights, kept, discrete=discrete, order=order,
+        watch=(1, flags), discrete_values=values,
+    )  # fmt: skip
+    watched = mixed[:, 1]
+    expected = np.isnan(watched) | (watched[:, None] == continuous[parents, 1]).any(axis=1)
+    np.testing.assert_array_equal(flags, expected)
+    assert 0.1 < flags.mean() < 1  # not vacuous: equal values and copies are both drawn
+
+
 def test_no_parents_from_empty_strata():
     rng = np.random.RandomState(0)
     empty = np.empty(0, dtype=np.int64)
