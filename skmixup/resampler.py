@@ -791,8 +791,12 @@ class StructurePreservingMixup(BaseOverSampler):
         return state
 
     def _discrete_values(self) -> np.ndarray | None:
-        """The discrete columns of the table, row-major (made once per table), or None."""
-        if not self._codec.discrete.any():
+        """The discrete columns of the table, row-major (made once per table), or None.
+
+        None too when the output has contiguous rows: the kernel then picks them in the
+        block it mixes, and a copy would only cost a strided pass over the table.
+        """
+        if not self._codec.discrete.any() or self._codec.decode_order != "F":
             return None
         # Keyed by the table itself: the Dask path mixes one partition's table after another.
         source, block = getattr(self, "_discrete_block", None) or (None, None)
