@@ -254,13 +254,12 @@ def mix(
         and mixed.flags.f_contiguous
         and not mixed.flags.c_contiguous
     )
-    block_discrete = None if direct else discrete
-    if direct:
-        spread = discrete[-1] - discrete[0] + 1 != len(discrete)
-        discrete_columns = discrete if spread else slice(int(discrete[0]), int(discrete[-1]) + 1)
+    block_discrete, n_direct = (None, len(discrete)) if direct else (discrete, 0)
+    if direct:  # adjacent columns as a slice: a view of the output, not a fancy index
+        adjacent = discrete[-1] - discrete[0] + 1 == len(discrete)
+        discrete_columns = slice(int(discrete[0]), int(discrete[-1]) + 1) if adjacent else discrete
     rows = max(256, _BLOCK_BYTES // (8 * max(continuous.shape[1], categorical.shape[1], 1)))
     scratch = threading.local()
-    n_direct = len(discrete) if direct else 0
 
     def mix_block(start: int) -> None:
         block = slice(start, start + rows)

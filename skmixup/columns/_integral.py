@@ -87,8 +87,8 @@ def decode(
     origin, step : int
         The grid: decoded values are ``origin + k·step`` for integers k.
     """
-    base = float(origin - reference)
     if step > 1:
+        base = float(origin - reference)
         values -= base
         values /= step
         np.rint(values, out=values)
@@ -108,8 +108,11 @@ def decode(
             ints += np.int64(reference)
             missing = np.zeros(len(values), dtype=bool)
             # Integers below 2**53 make k·step + base exact in float: the values are on the grid.
-            exact = int(base) == origin - reference and max(-lowest, highest) + abs(base) <= _EXACT_FLOAT
-            return (snap(ints, origin, step, low, high) if step > 1 and not exact else ints), missing
+            if step > 1 and not (
+                int(base) == origin - reference and max(-lowest, highest) + abs(base) <= _EXACT_FLOAT
+            ):
+                ints = snap(ints, origin, step, low, high)
+            return ints, missing
     missing = np.isnan(values)  # the arithmetic above kept NaN as NaN
     beyond_high, beyond_low = values >= offset_high, values <= offset_low
     np.clip(values, offset_low, offset_high, out=values)
