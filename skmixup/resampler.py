@@ -609,15 +609,17 @@ class StructurePreservingMixup(BaseOverSampler):
         watch = None
         if finder is not None and finder.watched_column is not None:
             watch = (finder.watched_column, np.empty(n_samples, dtype=bool))
-        mixed, codes = self._mix_rows(continuous, categorical, parents, weights, kept, out, watch)
+
+        def strata_of(found):
+            return self._strata(found, parents, rows, groups, sample_groups)
+
+        lone = _lone_rows(n_samples, n_rows, layout, strata_of)
+        repeats = not self.distinct_parents or lone is not None
+        mixed, codes = self._mix_rows(continuous, categorical, parents, weights, kept, out, watch, repeats)
         if finder is not None:
-
-            def strata_of(found):
-                return self._strata(found, parents, rows, groups, sample_groups)
-
             self._redraw_copies(
                 finder, continuous, categorical, mixed, codes, drawn, parents, weights, kept, watch,
-                generator, draw, strata_of,
+                generator, draw, strata_of, lone,
             )  # fmt: skip
         return mixed, codes, parents
 
@@ -647,7 +649,7 @@ class StructurePreservingMixup(BaseOverSampler):
 
     def _redraw_copies(
         self, finder, continuous, categorical, mixed, codes, drawn, parents, weights, kept, watch, generator,
-        draw, strata_of,
+        draw, strata_of, lone=None,
     ):  # fmt: skip
         """Draw again the rows equal to a real row, in place, until none is (or give up and warn).
 
@@ -663,11 +665,16 @@ class StructurePreservingMixup(BaseOverSampler):
         ``drawn`` holds the parents as drawn and ``parents`` those mixed (a
         parent of weight zero made the kept one): new weights apply to the
         drawn parents.  Without ``draw`` (the Dask path, whose parents live in
-        other partitions) every redraw is of the weights.
+        other partitions) every redraw is of the weights.  The rows ``lone``
+        (a mask, or None) come from a stratum of one row: they are copies of
+        it by design, as a warning has said, and are left so.
         """
         # Only the table's columns: a joint label's code or a soft label's scores come after.
         n_table, n_codes = self._continuous.shape[1], self._categorical.shape[1]
-        candidates = self._copy_candidates(watch, self._copies_by_design(weights, kept))
+        designed = self._copies_by_design(weights, kept)
+        if lone is not None:
+            designed |= lone
+        candidates = self._copy_candidates(watch, designed)
         moved = np.zeros(len(mixed), dtype=bool)
         for attempt in range(_COPY_REDRAWS + 1):
             found = finder.copies(mixed[:, :n_table], codes[:, :n_codes], candidates)
@@ -757,7 +764,13 @@ class StructurePreservingMixup(BaseOverSampler):
         the copies by design; every row when no column is watched."""
         return ~designed if watch is None else watch[1] & ~designed
 
-    def _mix_rows(self, continuous, categorical, parents, weights, kept, out, watch):
+    def _mix_rows(self, continuous, categorical, parents, weights, kept, out, watch, repeats=True):
+        """The kernel's mix of these parents, clipped.
+
+        ``repeats`` says whether a row's parents may all be one row (parents
+        drawn independently, or a stratum of one row); such rows are made exact
+        copies of it.
+        """
         n_samples, n_table = len(parents), self._continuous.shape[1]
         discrete = np.zeros(continuous.shape[1], dtype=bool)
         discrete[:n_table] = self._codec.discrete
@@ -779,6 +792,8 @@ class StructurePreservingMixup(BaseOverSampler):
             discrete_values=self._discrete_values(),
         )
         self._clip(mixed)
+        if repeats:
+            _copies_of_repeated_parents(mixed, continuous, parents, watch)
         return mixed, codes
 
     def __getstate__(self):
@@ -821,6 +836,7 @@ class StructurePreservingMixup(BaseOverSampler):
             has_missing=self._has_missing,
         )
         self._clip(mixed)
+        _copies_of_repeated_parents(mixed, continuous, parents, None)
         return mixed, codes, parents
 
     def _clip(self, mixed):
@@ -1087,8 +1103,9 @@ class StructurePreservingMixup(BaseOverSampler):
         counts = np.bincount(self._target, minlength=len(self.classes_))
         for label, n_new in self.sampling_strategy_.items():
             if n_new and counts[class_code[label]] == 1:
+                shown = label.item() if isinstance(label, np.generic) else label  # 1, not np.int64(1)
                 warnings.warn(
-                    f"Class {label!r} has a single row: its {n_new} synthetic rows are copies of it.",
+                    f"Class {shown!r} has a single row: its {n_new} synthetic rows are copies of it.",
                     UserWarning,
                     stacklevel=3,
                 )
@@ -1174,6 +1191,42 @@ def _absent_parents_are_kept(parents: np.ndarray, weights: np.ndarray, kept: np.
     if absent.any():
         keeper = np.take_along_axis(parents, kept[:, None], axis=1)
         np.copyto(parents, np.broadcast_to(keeper, parents.shape), where=absent)
+
+
+def _lone_rows(n_samples, n_rows, layout, strata_of) -> np.ndarray | None:
+    """Which of the ``n_samples`` rows draw their parents from a stratum of one row (a mask),
+    or None when none does.
+
+    ``layout`` is that of the strata (None: one stratum of ``n_rows`` rows) and
+    ``strata_of(rows)`` gives the strata of some rows.
+    """
+    if layout is None:
+        return np.ones(n_samples, dtype=bool) if n_rows == 1 else None
+    counts = layout[2]
+    if not (counts == 1).any():
+        return None
+    lone = counts[strata_of(slice(None))] == 1
+    return lone if lone.any() else None
+
+
+def _copies_of_repeated_parents(mixed, continuous, parents, watch, repeated=None) -> None:
+    """Rows whose parents are all one row made exact copies of it, in place.
+
+    The kernel's ``Σ_k w_k · x`` is ``x`` only up to rounding (the weights sum
+    to one in exact arithmetic, not in floating point), so such a row would
+    differ from its parent in the last bit: a copy that the copy finder, which
+    looks for equal values, would miss.  ``repeated`` (a mask) names the rows;
+    None finds them, as the rows whose parents are one index.
+    """
+    if repeated is None:
+        if parents.shape[1] < 2:
+            return
+        repeated = (parents[:, 1:] == parents[:, :1]).all(axis=1)
+    repeated = np.flatnonzero(repeated)
+    if repeated.size:
+        mixed[repeated] = continuous[parents[repeated, 0]]
+        if watch is not None:
+            watch[1][repeated] = True
 
 
 def _numpy_labels(y):

@@ -9,6 +9,7 @@ tolerances ``Z`` standard errors, and each test shows that the wrong answer
 
 import logging
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -530,6 +531,32 @@ def test_fit_resample_with_a_dask_series_and_a_strategy(imbalanced):
     _, y = mixup.fit_resample(table, labels)
     assert mixup.sampling_strategy_ == {1: 700}
     assert y.compute().value_counts().to_dict() == {0: 2400, 1: 1000}
+
+
+def test_a_class_of_one_row_is_copied_exactly_over_the_partitions():
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame({"u": rng.normal(size=40), "v": rng.normal(size=40), "label": [0] * 39 + [1]})
+    mixup = StructurePreservingMixup(random_state=0, max_collected_rows=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        X, _ = dask.compute(*mixup.fit_resample(dd.from_pandas(frame, npartitions=3), "label"))
+    assert [str(w.message) for w in caught if w.category is UserWarning] == [
+        "Class 1 has a single row: its 38 synthetic rows are copies of it."
+    ]
+    lone = frame.loc[frame["label"] == 1, ["u", "v"]].to_numpy()
+    np.testing.assert_array_equal(X.iloc[len(frame) :].to_numpy(), np.tile(lone, (38, 1)))
+
+
+def test_independent_parents_that_are_one_row_give_exact_copies():
+    # Parents cannot be drawn again over the partitions: a row paired with itself stays its
+    # exact copy, not a row one ulp away from it, which no copy check would see.
+    frame = pd.DataFrame(np.random.RandomState(0).normal(size=(6, 2)), columns=["u", "v"])
+    mixup = StructurePreservingMixup(distinct_parents=False, random_state=0)
+    synthetic = mixup.fit(dd.from_pandas(frame, npartitions=2)).sample(3000).compute().to_numpy()
+    real = frame.to_numpy()
+    near = np.isclose(synthetic[:, None], real[None], rtol=1e-12, atol=0).all(axis=2)
+    exact = (synthetic[:, None] == real[None]).all(axis=2)
+    assert abs(exact.sum() - 3000 / 6) < Z * np.sqrt(3000 * (1 / 6) * (5 / 6)) and (near == exact).all()
 
 
 # ------------------------------------------------------------------------- one pass, lazily

@@ -6,6 +6,8 @@ sampling.  Statistical tests compare with the moments of the real table
 itself, with tolerances of Z standard errors (stats_utils).
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -155,6 +157,42 @@ def test_delta_zero_copies_by_design_without_redrawing():
     synthetic = StructurePreservingMixup(weights=EpBeta(delta=0), random_state=0).fit(X).sample(200)
     real = {tuple(row) for row in X.astype(object).itertuples(index=False)}
     assert all(tuple(row) in real for row in synthetic.astype(object).itertuples(index=False))
+
+
+def full_precision_classes(n=30, seed=0):
+    """Floats with all their digits (no grid to round a near copy back) and a class of one row."""
+    X = np.random.RandomState(seed).normal(size=(n, 3))
+    return X, np.array([0] * (n - 1) + [1])
+
+
+def test_a_stratum_of_one_row_gives_exact_copies_and_only_the_one_warning():
+    # Σ w_k·x is x only up to rounding: without exact copies the redraw would "fix" these
+    # rows by flipping their last bit, and warn that they needed other parents.
+    X, y = full_precision_classes()
+    mixup = StructurePreservingMixup(random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        X_res, _ = mixup.fit_resample(X, y)
+    assert [str(w.message) for w in caught] == [
+        "Class 1 has a single row: its 28 synthetic rows are copies of it."
+    ]
+    np.testing.assert_array_equal(X_res[len(X) :], np.tile(X[-1], (28, 1)))
+    # Stratified sampling and a condition met by one row: the lone row's mixes are it, exactly.
+    synthetic, labels = mixup.fit(X, y).sample(3000)
+    assert (labels == 1).sum() > 0
+    np.testing.assert_array_equal(synthetic[labels == 1], np.tile(X[-1], ((labels == 1).sum(), 1)))
+    with pytest.warns(UserWarning, match="one row of the fitted table meets the conditions"):
+        given, _ = mixup.sample(50, given={"y": 1})
+    np.testing.assert_array_equal(given, np.tile(X[-1], (50, 1)))
+
+
+def test_independent_parents_leave_no_row_equal_to_a_real_one_up_to_rounding():
+    # A row paired with itself mixes to its own values give or take an ulp: it is a copy,
+    # found and drawn again, not a new row one bit away from a real one.
+    X, _ = full_precision_classes(5)
+    synthetic = StructurePreservingMixup(distinct_parents=False, random_state=0).fit(X).sample(20_000)
+    near = np.isclose(synthetic[:, None, :], X[None], rtol=1e-12, atol=0).all(axis=2).any(axis=1)
+    assert near.sum() == 0
 
 
 # ----------------------------------------------------------------- identifiers

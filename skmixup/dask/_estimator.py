@@ -556,12 +556,13 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         return pd.Index(self.classes_).get_indexer(pd.Index(labels)).astype(np.int64)
 
     def _mix_output(
-        self, continuous, categorical, target, plan, random_state, start: int, offset: int
+        self, continuous, categorical, target, plan, random_state, start: int, offset: int, lone=None
     ) -> pd.DataFrame:
         """One output partition's synthetic rows from its picked rows (runs in a task).
 
         ``start`` is the index of its first row, ``offset`` the number of
-        synthetic rows in the output partitions before it.
+        synthetic rows in the output partitions before it, ``lone`` which rows
+        come from a stratum of one row (a mask, or None).
         """
         local = copy.copy(self)
         local._continuous, local._categorical = continuous, categorical
@@ -580,7 +581,9 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
             extra_continuous = np.eye(len(self.classes_))[target]
         elif self._target_kind == CATEGORICAL and self.label_mixing == "joint":
             extra_categorical = target[:, None]
-        mixed, codes = local._mix_parents(plan.parents, random_state, extra_continuous, extra_categorical)
+        mixed, codes = local._mix_parents(
+            plan.parents, random_state, extra_continuous, extra_categorical, lone
+        )
         codec = self._codec_from(offset)
         n_table = continuous.shape[1]
         n_codes = categorical.shape[1]
@@ -621,7 +624,7 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         codec.identifier_handlers = [codec.handlers[k] for k in codec.identifier_indices]
         return codec
 
-    def _mix_parents(self, parents, random_state, extra_continuous=None, extra_categorical=None):
+    def _mix_parents(self, parents, random_state, extra_continuous=None, extra_categorical=None, lone=None):
         """The in-memory ``_mix`` with the parents given: weights, kernel, copies drawn again.
 
         A synthetic row equal to one of the rows of this table (the parents
@@ -629,6 +632,13 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         its kept parent (as the in-memory estimator's first redraws do), up to
         the in-memory number of times; its parents are kept, since drawing new
         ones would need rows from other partitions.
+
+        A row's parents may be one real row under different keys: always in a
+        stratum of one row (``lone``, a mask or None), and by chance with
+        independent parents (``distinct_parents=False``), where the in-memory
+        estimator would draw other parents.  Such rows, found by their equal
+        values, are made exact copies of that row; new weights cannot change
+        them, so they are not drawn again.
         """
         continuous, categorical = self._continuous, self._categorical
         if extra_continuous is not None:
@@ -636,8 +646,10 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         if extra_categorical is not None:
             categorical = np.hstack([categorical, extra_categorical.astype(categorical.dtype, copy=False)])
         n_samples = len(parents)
+        repeated = _equal_parents(continuous, categorical, parents, lone, self.distinct_parents)
         if not self.shared_weights:
             mixed, codes, _ = self._mix_per_column(continuous, categorical, parents, random_state)
+            resampler._copies_of_repeated_parents(mixed, continuous, parents, None, repeated)
             return mixed, codes
         drawn = parents.copy()
         weights, kept = self._draw_weights(n_samples, random_state)
@@ -647,11 +659,12 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         watch = None
         if finder is not None and finder.watched_column is not None:
             watch = (finder.watched_column, np.empty(n_samples, dtype=bool))
-        mixed, codes = self._mix_rows(continuous, categorical, parents, weights, kept, None, watch)
+        mixed, codes = self._mix_rows(continuous, categorical, parents, weights, kept, None, watch, False)
+        resampler._copies_of_repeated_parents(mixed, continuous, parents, watch, repeated)
         if finder is not None:
             self._redraw_copies(
                 finder, continuous, categorical, mixed, codes, drawn, parents, weights, kept, watch,
-                random_state, draw=None, strata_of=None,
+                random_state, draw=None, strata_of=None, lone=repeated,
             )  # fmt: skip
         return mixed, codes
 
@@ -782,6 +795,20 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         dask, dd = require_dask()
         with dask.config.set({"dataframe.convert-string": False}):  # keep the decoded dtypes as they are
             return dd.from_pandas(X_new, npartitions=self._n_outputs(max(len(X_new), 1), None), sort=False)
+
+
+def _equal_parents(continuous, categorical, parents, lone, distinct):
+    """The rows whose parents are one real row (a mask), or None: ``lone``, and with
+    independent parents also the rows whose parents have equal values everywhere."""
+    if distinct or parents.shape[1] < 2:
+        return lone
+    first, first_codes = continuous[parents[:, 0]], categorical[parents[:, 0]]
+    equal = np.ones(len(parents), dtype=bool)
+    for j in range(1, parents.shape[1]):
+        other = continuous[parents[:, j]]
+        equal &= ((other == first) | (np.isnan(other) & np.isnan(first))).all(axis=1)
+        equal &= (categorical[parents[:, j]] == first_codes).all(axis=1)
+    return equal if lone is None else equal | lone
 
 
 def _data_free(weights):

@@ -91,4 +91,9 @@ def mix(o: int, layout, mixer, first_row: int, *pieces) -> pd.DataFrame:
     plan = dataclasses.replace(plan, parents=position[plan.parents])
     random_state = _pairing.legacy_stream(layout.seed, _pairing.MIX_STREAM, o)
     offset = int(layout.output_rows[:o].sum())
-    return mixer._mix_output(continuous, categorical, target, plan, random_state, first_row + offset, offset)
+    # The rows of a stratum of one row pair it with itself, under different keys.
+    lone = layout.sizes.sum(axis=1)[plan.strata] == 1
+    lone = lone if lone.any() else None
+    return mixer._mix_output(
+        continuous, categorical, target, plan, random_state, first_row + offset, offset, lone
+    )
