@@ -614,7 +614,9 @@ class StructurePreservingMixup(BaseOverSampler):
             return self._strata(found, parents, rows, groups, sample_groups)
 
         lone = _lone_rows(n_samples, n_rows, layout, strata_of)
-        repeats = not self.distinct_parents or lone is not None
+        # A row paired with itself by independent parents is made an exact copy for the copy
+        # check to see; with no check (redraw_copies=False) such copies are accepted anyway.
+        repeats = lone is not None or (finder is not None and not self.distinct_parents)
         mixed, codes = self._mix_rows(continuous, categorical, parents, weights, kept, out, watch, repeats)
         if finder is not None:
             self._redraw_copies(

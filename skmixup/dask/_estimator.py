@@ -646,7 +646,9 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         if extra_categorical is not None:
             categorical = np.hstack([categorical, extra_categorical.astype(categorical.dtype, copy=False)])
         n_samples = len(parents)
-        repeated = _equal_parents(continuous, categorical, parents, lone, self.distinct_parents)
+        # Without a copy check (redraw_copies=False) chance copies are accepted as they come.
+        distinct = self.distinct_parents or self._copies() is None
+        repeated = _equal_parents(continuous, categorical, parents, lone, distinct)
         if not self.shared_weights:
             mixed, codes, _ = self._mix_per_column(continuous, categorical, parents, random_state)
             resampler._copies_of_repeated_parents(mixed, continuous, parents, None, repeated)
