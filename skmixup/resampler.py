@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from . import _frames
 from ._copies import CopyFinder
-from ._kernel import draw_in_blocks, draw_parents, mix, mix_per_column, stratum_layout
+from ._kernel import draw_in_blocks, draw_parents, kept_records, mix, mix_per_column, stratum_layout
 from .columns import CATEGORICAL, CONTINUOUS, DROP, TableCodec
 from .columns._arrays import _counting_offsets, _factorized_by_counting
 from .cut_points import CutPointPolicy, Threshold, check_cut_point
@@ -361,8 +361,9 @@ class StructurePreservingMixup(BaseOverSampler):
         self._continuous, self._categorical = self._codec.fit_encode(
             X, copy=self.copy, observe_range=self.clip == "observed", rows=rows, discrete_block=discrete_block
         )
-        # Frames hand the discrete columns over column-major; arrays build them when needed.
-        self._discrete_block = (self._continuous, discrete_block[0]) if discrete_block else None
+        # Frames hand the discrete columns over as they encode them; arrays take them when needed.
+        self._discrete_columns = (self._continuous, discrete_block[0]) if discrete_block else None
+        self._kept_block = None
         if rows is not None:
             self._target = self._target[rows]
         self._has_missing = self._codec.has_missing
@@ -791,7 +792,7 @@ class StructurePreservingMixup(BaseOverSampler):
             if out is None
             else (out, np.empty((n_samples, categorical.shape[1]), categorical.dtype)),
             n_jobs=effective_n_jobs(self.n_jobs),
-            discrete_values=self._discrete_values(),
+            kept_values=self._kept_values(categorical),
         )
         self._clip(mixed)
         if repeats:
@@ -804,23 +805,30 @@ class StructurePreservingMixup(BaseOverSampler):
         state = super().__getstate__()
         if "_copy_finder" in state:
             state["_copy_finder"] = None
-        state.pop("_discrete_block", None)
+        state.pop("_discrete_columns", None)
+        state.pop("_kept_block", None)
         return state
 
-    def _discrete_values(self) -> np.ndarray | None:
-        """The discrete columns of the table, row-major (made once per table), or None.
+    def _kept_values(self, categorical: np.ndarray) -> np.ndarray | None:
+        """The kernel's records of what a new row takes of its kept parent (see
+        :func:`~skmixup._kernel.kept_records`), made once per table.
 
-        None too when the output has contiguous rows: the kernel then picks them in the
-        block it mixes, and a copy would only cost a strided pass over the table.
+        The discrete values join the codes only for an output of contiguous columns
+        without missing values: otherwise the kernel picks them in the block it mixes.
         """
-        if not self._codec.discrete.any() or self._codec.decode_order != "F":
-            return None
-        # Keyed by the table itself: the Dask path mixes one partition's table after another.
-        source, block = getattr(self, "_discrete_block", None) or (None, None)
-        if source is not self._continuous:
-            block = np.ascontiguousarray(self._continuous[:, self._codec.discrete])
-            self._discrete_block = (self._continuous, block)
-        return block
+        # Keyed by the arrays themselves: the Dask path mixes one partition's table after
+        # another, and target columns make another categorical block.
+        cached = getattr(self, "_kept_block", None)
+        if cached is not None and cached[0] is self._continuous and cached[1] is categorical:
+            return cached[2]
+        discrete = None
+        if self._codec.discrete.any() and self._codec.decode_order == "F" and not self._has_missing:
+            source, discrete = getattr(self, "_discrete_columns", None) or (None, None)
+            if source is not self._continuous:
+                discrete = np.take(self._continuous, np.flatnonzero(self._codec.discrete), axis=1)
+        records = kept_records(categorical, discrete)
+        self._kept_block = (self._continuous, categorical, records)
+        return records
 
     def _mix_per_column(self, continuous, categorical, parents, random_state):
         n_continuous, n_categorical = continuous.shape[1], categorical.shape[1]
@@ -1155,7 +1163,7 @@ class StructurePreservingMixup(BaseOverSampler):
             X_resampled = np.concatenate([originals.astype(X_new.dtype, copy=False), X_new])
         # Only the over-sampled classes were kept: not a table to sample() from.
         del self._continuous, self._categorical, self._target, self._validated_input
-        self._discrete_block = None
+        self._discrete_columns = self._kept_block = None
         return X_resampled, np.concatenate([y, self.classes_[sample_groups]])
 
     def __sklearn_tags__(self):

@@ -5,7 +5,7 @@ import pytest
 from scipy import stats
 
 from skmixup import _kernel
-from skmixup._kernel import draw_parents, mix, mix_per_column
+from skmixup._kernel import draw_parents, kept_records, mix, mix_per_column
 
 
 def reference_mix(continuous, categorical, parents, weights, kept, discrete=None):
@@ -151,8 +151,11 @@ def test_watching_a_column_flags_rows_whose_value_is_a_parents():
 @pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("with_missing", [False, True])
 @pytest.mark.parametrize("n_parents", [2, 3])
-def test_watched_rows_are_those_whose_value_is_a_parents_in_every_layout(order, with_missing, n_parents):
+def test_watched_rows_are_those_whose_value_is_a_parents_in_every_layout(
+    order, with_missing, n_parents, monkeypatch
+):
     """The flags against their definition, over many blocks, with discrete columns beside."""
+    monkeypatch.setattr(_kernel, "_BLOCK_BYTES", 1 << 14)  # blocks of 512 rows
     rng = np.random.default_rng(n_parents)
     continuous = rng.normal(size=(300, 4))
     continuous[:, 1] = rng.integers(0, 3, 300)  # shared values: many rows equal a parent
@@ -167,10 +170,10 @@ def test_watched_rows_are_those_whose_value_is_a_parents_in_every_layout(order, 
     kept = rng.integers(0, n_parents, m)
     flags = np.empty(m, dtype=bool)
     discrete = np.array([False, False, False, True])
-    values = np.ascontiguousarray(continuous[:, discrete])
+    records = kept_records(categorical, continuous[:, discrete])
     mixed, _ = mix(
         continuous, categorical, parents, weights, kept, discrete=discrete, order=order,
-        watch=(1, flags), discrete_values=values,
+        watch=(1, flags), kept_values=records,
     )  # fmt: skip
     watched = mixed[:, 1]
     expected = np.isnan(watched) | (watched[:, None] == continuous[parents, 1]).any(axis=1)
@@ -235,30 +238,42 @@ def test_pairs_are_uniform_over_ordered_pairs(distinct):
         assert stats.chisquare(counts.ravel()).pvalue < 1e-10
 
 
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize(
+    ("n_codes", "codes_dtype", "itemsize"),
+    [(0, np.int8, 16), (2, np.int8, 32), (3, np.int16, 32), (40, np.int8, 56)],
+)
 @pytest.mark.parametrize("with_missing", [False, True])
 @pytest.mark.parametrize("discrete_columns", [[2, 5], [2, 3]], ids=["spread", "adjacent"])
 def test_discrete_columns_gathered_into_contiguous_columns_are_the_kept_parents(
-    with_missing, discrete_columns
+    with_missing, discrete_columns, n_codes, codes_dtype, itemsize, order, monkeypatch
 ):
-    """With ``discrete_values`` and an output of contiguous columns, the discrete columns are
-    gathered straight into it; the result is the same, bit for bit, as picking them per block."""
+    """With ``kept_values`` the codes, and into an output of contiguous columns the discrete
+    columns, are gathered straight into it; the result is the same, bit for bit, as picking
+    them per block."""
+    monkeypatch.setattr(_kernel, "_BLOCK_BYTES", 1 << 12)  # blocks of 256 rows: a dozen of them
     rng = np.random.default_rng(11)
     continuous = rng.normal(size=(500, 6))
     continuous[:, 2] = np.round(continuous[:, 2] * 10)
     continuous[:, 5] = -0.0
     if with_missing:
         continuous[rng.random((500, 6)) < 0.1] = np.nan
-    categorical = rng.integers(0, 3, size=(500, 2)).astype(np.int8)
+    categorical = rng.integers(-1, 300 if codes_dtype == np.int16 else 3, size=(500, n_codes)).astype(
+        codes_dtype
+    )
     parents = rng.integers(0, 500, size=(3000, 2))
     w = rng.uniform(-0.3, 1.3, 3000)
     weights, kept = np.column_stack([w, 1 - w]), np.where(w >= 0.5, 0, 1)
     discrete = np.isin(np.arange(6), discrete_columns)
-    values = np.ascontiguousarray(continuous[:, discrete])
-    picked, codes = mix(continuous, categorical, parents, weights, kept, discrete=discrete, order="F")
+    records = kept_records(categorical, [continuous[:, k] for k in discrete_columns])
+    assert records.dtype.itemsize == itemsize  # 16 and 32 bytes: one load each; 56: memmove
+    picked, codes = mix(continuous, categorical, parents, weights, kept, discrete=discrete, order=order)
     gathered, gathered_codes = mix(
-        continuous, categorical, parents, weights, kept, discrete=discrete, order="F", discrete_values=values
+        continuous, categorical, parents, weights, kept, discrete=discrete, order=order, kept_values=records
     )
+    assert gathered.flags[f"{order}_CONTIGUOUS"] and gathered_codes.dtype == codes_dtype
     np.testing.assert_array_equal(gathered.view(np.int64), picked.view(np.int64))  # -0.0 and NaN bits too
     np.testing.assert_array_equal(gathered_codes, codes)
     kept_rows = parents[np.arange(3000), kept]
     np.testing.assert_array_equal(gathered[:, discrete], continuous[kept_rows][:, discrete])
+    np.testing.assert_array_equal(gathered_codes, categorical[kept_rows])

@@ -447,13 +447,15 @@ def test_a_pickled_estimator_leaves_its_caches_behind_and_samples_the_same():
     )
     mixup = StructurePreservingMixup(random_state=0).fit(X)
     assert mixup.discrete_features_.tolist() == [1]  # the count column takes its kept parent's value
-    # A frame's discrete columns come from the fit row-major, equal to the encoded table's.
-    block = mixup._discrete_block[1]
-    assert block.flags.c_contiguous
-    np.testing.assert_array_equal(block, mixup._continuous[:, mixup._codec.discrete])
-    first = mixup.sample(300, random_state=1)  # builds the copy finder and the discrete block
+    # A frame's discrete columns come from the fit, equal to the encoded table's.
+    columns = mixup._discrete_columns[1]
+    np.testing.assert_array_equal(np.column_stack(columns), mixup._continuous[:, mixup._codec.discrete])
+    first = mixup.sample(300, random_state=1)  # builds the copy finder and the kept records
+    records = mixup._kept_block[2]
+    np.testing.assert_array_equal(records["codes"], mixup._categorical)
+    np.testing.assert_array_equal(records["discrete"], mixup._continuous[:, mixup._codec.discrete])
     state = mixup.__getstate__()
-    assert state["_copy_finder"] is None and "_discrete_block" not in state
+    assert state["_copy_finder"] is None and "_discrete_columns" not in state and "_kept_block" not in state
     restored = pickle.loads(pickle.dumps(mixup))
     pd.testing.assert_frame_equal(restored.sample(300, random_state=1), first)
     pd.testing.assert_frame_equal(mixup.sample(300, random_state=1), first)

@@ -264,9 +264,9 @@ class TableCodec:
             checked for ``inf``, on the whole table; categories are those
             seen in ``rows`` (enough to decode values mixed from them).
         discrete_block : list, default=None
-            Receives ``continuous[:, discrete]`` as a row-major array when
-            the columns are encoded one by one (frames), where that copy is
-            cheap; stays empty otherwise.
+            Receives the columns of ``continuous[:, discrete]`` (a list of
+            1-D arrays) when the columns are encoded one by one (frames),
+            where they come for free; stays empty otherwise.
 
         Returns
         -------
@@ -441,7 +441,7 @@ class TableCodec:
                 handlers = self.continuous_handlers
                 picked = [c for c, h in zip(encoded_columns, handlers, strict=True) if h.discrete]
                 if picked:
-                    discrete_block.append(_stacked(picked, n_rows, np.float64))
+                    discrete_block.append(picked)
         return continuous, _stacked(categorical, n_rows, self.codes_dtype)
 
     def _fit_float_columns(self, continuous: np.ndarray, columns: list, handlers: list | None = None) -> None:
