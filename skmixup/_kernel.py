@@ -308,7 +308,7 @@ def mix(
         and kept_values is not None
         and "discrete" in kept_values.dtype.names
         and not has_missing
-        and mixed.flags.f_contiguous
+        and mixed.strides[0] == mixed.itemsize  # contiguous columns: F order, or its tail rows
         and not mixed.flags.c_contiguous
     )
     if kept_values is not None and not categorical.shape[1] and not direct:

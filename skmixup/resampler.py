@@ -790,7 +790,7 @@ class StructurePreservingMixup(BaseOverSampler):
             watch=watch,
             out=None
             if out is None
-            else (out, np.empty((n_samples, categorical.shape[1]), categorical.dtype)),
+            else (out, np.empty((n_samples, categorical.shape[1]), categorical.dtype, order=_order_of(out))),
             n_jobs=effective_n_jobs(self.n_jobs),
             kept_values=self._kept_values(categorical),
         )
@@ -1127,7 +1127,7 @@ class StructurePreservingMixup(BaseOverSampler):
         n_new = len(sample_groups)
         dropped = [k for k, handler in enumerate(self._codec.handlers) if handler.kind == DROP]
 
-        def new_rows(out=None, originals=None, into=None):
+        def new_rows(out=None, originals=None, into=None, joined=None):
             mixed, codes, _ = self._mix(
                 n_new, random_state, groups=self._target, sample_groups=sample_groups, out=out
             )
@@ -1139,6 +1139,7 @@ class StructurePreservingMixup(BaseOverSampler):
                 originals=originals,
                 n_jobs=effective_n_jobs(self.n_jobs),
                 into=into,
+                joined=joined,
             )
 
         identity = self._codec.decode_is_identity
@@ -1146,7 +1147,9 @@ class StructurePreservingMixup(BaseOverSampler):
         if in_place and not identity:
             in_place = self._codec.continuous_view(np.empty((0, np.shape(X)[1]))) is not None
         if isinstance(X, pd.DataFrame):
-            X_resampled = new_rows(originals=X)
+            # Plain float64 columns mixed straight after their originals, in their joined columns.
+            out, joined = self._codec.joined_continuous(X, n_new) or (None, None)
+            X_resampled = new_rows(out=out, originals=X, joined=joined)
         elif in_place:
             # The new rows written straight after the originals, in the one output array.
             X = np.asarray(X)
@@ -1201,6 +1204,11 @@ def _absent_parents_are_kept(parents: np.ndarray, weights: np.ndarray, kept: np.
     if absent.any():
         keeper = np.take_along_axis(parents, kept[:, None], axis=1)
         np.copyto(parents, np.broadcast_to(keeper, parents.shape), where=absent)
+
+
+def _order_of(block: np.ndarray) -> str:
+    """ "F" for a block of contiguous columns (an F-ordered array or rows of one), else "C"."""
+    return "F" if block.strides[0] == block.itemsize and not block.flags.c_contiguous else "C"
 
 
 def _lone_rows(n_samples, n_rows, layout, strata_of) -> np.ndarray | None:

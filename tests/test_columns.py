@@ -873,6 +873,37 @@ def test_decoding_after_the_originals_keeps_object_strings_object():
     assert joined["s"].tolist()[:4] == ["a", "b", None, "a"] and len(joined) == 8
 
 
+def test_plain_float_columns_are_mixed_into_their_joined_columns_and_kept_there():
+    rng = np.random.default_rng(2)
+    X = pd.DataFrame(
+        {
+            "plain": rng.normal(size=50),
+            "single": rng.normal(size=50).astype(np.float32),
+            "nullable": pd.array(rng.normal(size=50), dtype="Float64"),
+            "tenths": np.round(rng.normal(size=50), 1),
+            "more": rng.normal(size=50) * 1e3,
+            "kind": rng.choice(["a", "b"], 50),
+        }
+    )
+    codec = TableCodec().fit(X)
+    continuous, categorical = codec.encode(X.iloc[::-1].reset_index(drop=True))  # as if mixed: other rows
+    expected = pd.concat([X, codec.decode(continuous, categorical)], ignore_index=True)
+    block, joined = codec.joined_continuous(X, 50)
+    assert sorted(joined) == [0, 4]  # float64 values kept as they are; not float32, Float64 or a grid
+    assert block.shape == (50, 5) and block.strides[0] == 8
+    block[:] = continuous
+    decoded = codec.decode(block, categorical, copy=False, originals=X, joined=joined)
+    pd.testing.assert_frame_equal(decoded, expected)
+    for position in joined:  # the very columns, not copies of them
+        assert np.shares_memory(decoded.iloc[:, position].to_numpy(), joined[position])
+    # Decoded with a copy, the columns are joined by copying, and come out the same.
+    copied = codec.decode(block, categorical, originals=X, joined=joined)
+    pd.testing.assert_frame_equal(copied, expected)
+    assert not np.shares_memory(copied["plain"].to_numpy(), joined[0])
+    assert TableCodec().fit(X[["single", "kind"]]).joined_continuous(X[["single", "kind"]], 5) is None
+    assert TableCodec().fit(X[["plain"]].to_numpy()).joined_continuous(X[["plain"]], 5) is None
+
+
 @pytest.mark.parametrize("label_mixing", ["stratified", "joint"])
 def test_float_arrays_with_codes_give_the_same_rows_wherever_the_codes_are(label_mixing):
     # Codes at the end: the kernel writes the float columns straight into the output (and

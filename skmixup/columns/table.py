@@ -519,6 +519,7 @@ class TableCodec:
         originals=None,
         n_jobs: int = 1,
         into: np.ndarray | None = None,
+        joined: dict | None = None,
     ):
         """Build a table of the fitted container, labels and dtypes from encoded arrays.
 
@@ -545,6 +546,10 @@ class TableCodec:
             The float64 output array, whose :meth:`continuous_view` holds
             ``continuous`` already (the mixing kernel wrote there): only the
             other columns are written, and ``into`` is returned.
+        joined : dict, default=None
+            With ``originals``: what :meth:`joined_continuous` returned beside
+            the block that holds ``continuous``; the columns it names are
+            joined already, and are taken as they are.
 
         Returns
         -------
@@ -583,7 +588,7 @@ class TableCodec:
         ):
             # (column of the block, position in the table) of each column to decode
             columns = [(k, int(p)) for k, p in enumerate(indices) if p not in skipped]
-            if not copy and block.flags.f_contiguous:
+            if not copy and _columns_contiguous(block):
                 # Each column is contiguous already; decoding may keep it.
                 tasks += [(block, [column]) for column in columns]
                 continue
@@ -601,7 +606,7 @@ class TableCodec:
         def decode_group(task) -> None:
             block, columns = task
             first = columns[0][0]
-            if len(columns) == 1 and not copy and block.flags.f_contiguous:
+            if len(columns) == 1 and not copy and _columns_contiguous(block):
                 rows = block[:, first : first + 1].T
             else:
                 rows = _transposed(block[:, first : first + len(columns)])
@@ -630,7 +635,7 @@ class TableCodec:
             if decoded[position] is not None:
                 decoded[position] = decoded[position].astype(dtype)
         if originals is not None:
-            decoded = self._after(originals, decoded)
+            decoded = self._after(originals, decoded, joined or {})
         frame = pd.DataFrame(dict(enumerate(decoded[position] for position in self._kept)), copy=False)
         frame.columns = self._frame_columns
         return frame
@@ -722,12 +727,67 @@ class TableCodec:
                 out[rows, written_to] = np.column_stack([column[rows] for column in columns])
         return out
 
-    def _after(self, originals: pd.DataFrame, decoded: list) -> list:
-        """Each decoded column put after the same column of ``originals``, one copy per value."""
+    def joined_continuous(self, originals: pd.DataFrame, n_new: int) -> tuple[np.ndarray, dict] | None:
+        """A block for ``n_new`` mixed rows that :meth:`decode` puts after ``originals``
+        without copying the float64 columns it takes as they are.
+
+        The block's columns are the tails of columns of ``len(originals) + n_new``
+        values, whose heads hold the originals' values where the column is such
+        a float64 column (the others' heads are never touched, so never paged
+        in).  Mixing into the block and decoding with ``joined=`` writes those
+        columns once, where joining decoded columns copies the new values again.
+        None when no column is such, or the codec was fitted on an array.
+
+        Returns
+        -------
+        block : ndarray of shape (n_new, n_continuous), columns contiguous
+        joined : dict
+            The whole joined column of each such position.
+        """
+        self._check_fitted()
+        if self._frame_columns is None:
+            return None
+        if originals.shape[1] != len(self.handlers):
+            raise ValueError(
+                f"originals has {originals.shape[1]} columns; the codec was fitted on {len(self.handlers)}."
+            )
+        positions = [
+            (k, int(position))
+            for k, position in enumerate(self.continuous_indices)
+            if self._takes_as_is(position) and originals.iloc[:, position].dtype == np.float64
+        ]
+        if not positions:
+            return None
+        n_rows = len(originals)
+        store = np.empty((len(self.continuous_indices), n_rows + n_new))
+        joined = {}
+        for k, position in positions:
+            store[k, :n_rows] = originals.iloc[:, position].to_numpy()
+            joined[position] = store[k]
+        return store[:, n_rows:].T, joined
+
+    def _takes_as_is(self, position: int) -> bool:
+        """Whether decoding keeps the column's float64 values as they are (a numpy float64
+        column, no grid, no clipping)."""
+        handler = self.handlers[position]
+        return (
+            type(handler) is FloatHandler
+            and handler.decimals is None
+            and handler._arrow_type is None
+            and isinstance(handler.dtype, np.dtype)
+            and handler.dtype == np.float64
+        )
+
+    def _after(self, originals: pd.DataFrame, decoded: list, already: dict) -> list:
+        """Each decoded column put after the same column of ``originals``, one copy per value;
+        ``already``: the joined columns (see :meth:`joined_continuous`) that hold it already."""
         joined = list(decoded)
         for position in self._kept:
             before, after = originals.iloc[:, position], decoded[position]
-            if isinstance(before.dtype, np.dtype) and before.dtype == after.dtype:
+            whole = already.get(position)
+            if whole is not None and _is_tail(after, whole, len(before)):
+                joined[position] = pd.Series(whole, name=after.name, dtype=before.dtype, copy=False)
+            elif isinstance(before.dtype, np.dtype) and before.dtype == after.dtype:
                 values = np.empty(len(before) + len(after), dtype=before.dtype)
                 values[: len(before)] = before.to_numpy()
                 values[len(before) :] = after.to_numpy()
@@ -1074,3 +1134,21 @@ def _merged_column(column_parts: list):
     merged.part_rows += missing_rows  # the other parts' rows, all missing
     merged.part_missing += missing_rows
     return merged
+
+
+def _columns_contiguous(block: np.ndarray) -> bool:
+    """Whether each column of the 2-D ``block`` is contiguous (an F-ordered array, or the
+    tail rows of one)."""
+    return block.flags.f_contiguous or (block.ndim == 2 and block.strides[0] == block.itemsize)
+
+
+def _is_tail(column: pd.Series, whole: np.ndarray, n_before: int) -> bool:
+    """Whether ``column``'s values are the last values of ``whole``, in place (decoding kept them)."""
+    values = column.to_numpy()
+    tail = whole[n_before:]
+    return (
+        values.dtype == whole.dtype
+        and values.shape == tail.shape
+        and values.strides == tail.strides
+        and values.__array_interface__["data"][0] == tail.__array_interface__["data"][0]
+    )
