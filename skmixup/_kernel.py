@@ -68,9 +68,10 @@ def kept_records(categorical: np.ndarray, discrete_columns=None) -> np.ndarray |
     >>> records.dtype.itemsize, records["codes"].tolist(), records["discrete"].tolist()
     (16, [[0, 2], [1, 0]], [[3.0], [5.0]])
     """
-    columns = [] if discrete_columns is None else list(discrete_columns)
     if isinstance(discrete_columns, np.ndarray):
         columns = list(discrete_columns.T)
+    else:
+        columns = [] if discrete_columns is None else list(discrete_columns)
     n_codes = categorical.shape[1]
     if not n_codes and not columns:
         return None
@@ -311,8 +312,17 @@ def mix(
         and mixed.strides[0] == mixed.itemsize  # contiguous columns: F order, or its tail rows
         and not mixed.flags.c_contiguous
     )
-    if kept_values is not None and not categorical.shape[1] and not direct:
-        kept_values = None
+    if kept_values is not None:
+        codes_shape = (
+            kept_values.dtype.fields["codes"][0].shape if "codes" in kept_values.dtype.names else (0,)
+        )
+        if len(kept_values) != len(continuous) or codes_shape != (categorical.shape[1],):
+            raise ValueError(
+                f"kept_values holds {len(kept_values)} records of {codes_shape[0]} codes; expected "
+                f"kept_records(categorical) of the {len(continuous)} rows and {categorical.shape[1]} codes."
+            )
+        if not categorical.shape[1] and not direct:
+            kept_values = None
     block_discrete = None if direct else discrete
     if direct:  # adjacent columns as a slice: a view of the output, not a fancy index
         adjacent = discrete[-1] - discrete[0] + 1 == len(discrete)

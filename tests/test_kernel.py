@@ -277,3 +277,12 @@ def test_discrete_columns_gathered_into_contiguous_columns_are_the_kept_parents(
     kept_rows = parents[np.arange(3000), kept]
     np.testing.assert_array_equal(gathered[:, discrete], continuous[kept_rows][:, discrete])
     np.testing.assert_array_equal(gathered_codes, categorical[kept_rows])
+    with pytest.raises(ValueError, match="kept_values holds 10 records"):  # another table's records
+        mix(
+            continuous,
+            categorical,
+            parents,
+            weights,
+            kept,
+            kept_values=kept_records(categorical[:10], [np.ones(10)]),
+        )
