@@ -687,17 +687,27 @@ def test_decode_without_copy_keeps_fortran_columns():
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.int64, np.int8])
-@pytest.mark.parametrize("n_rows", [0, 1, 4095, 4096, 4097, 10_000])
+@pytest.mark.parametrize("n_rows", [0, 1, 299, 300, 301, 1000])  # around blocks of 300 rows
 @pytest.mark.parametrize("width", [1, 5, 7, 12])  # narrow tables are written a column at a time
 def test_stacked_is_np_stack(dtype, n_rows, width):
     rng = np.random.RandomState(0)
     columns = [rng.randint(-100, 100, size=n_rows).astype(dtype) for _ in range(width)]
-    for finite in (None, []):
-        stacked = _stacked(columns, n_rows, dtype, finite=finite)
-        assert stacked.flags.c_contiguous and stacked.dtype == dtype
-        np.testing.assert_array_equal(stacked, np.stack(columns, axis=1).reshape(n_rows, width))
-    assert finite == [True]
+    for block in (300, None):  # given, and from the output's width
+        for finite in (None, []):
+            stacked = _stacked(columns, n_rows, dtype, block=block, finite=finite)
+            assert stacked.flags.c_contiguous and stacked.dtype == dtype
+            np.testing.assert_array_equal(stacked, np.stack(columns, axis=1).reshape(n_rows, width))
+        assert finite == [True]
     assert _stacked([], n_rows, dtype).shape == (n_rows, 0)
+
+
+@pytest.mark.parametrize("where", [0, 299, 300, 999])
+def test_stacked_finds_a_value_that_is_not_finite_in_any_block(where):
+    columns = [np.zeros(1000) for _ in range(8)]
+    columns[5][where] = np.nan
+    finite = []
+    stacked = _stacked(columns, 1000, np.float64, block=300, finite=finite)
+    assert finite == [False] and np.isnan(stacked[where, 5])
 
 
 def test_fit_encode_without_the_observed_range():

@@ -26,18 +26,21 @@ def _transposed(values: np.ndarray, block: int = 1024) -> np.ndarray:
 
 
 _NARROW = 6  # columns up to which _stacked writes one column at a time
+_STACK_BYTES = 1 << 19  # a block of _stacked's output rows, kept in the 1 MiB L2 cache
 
 
 def _stacked(
-    columns: list[np.ndarray], n_rows: int, dtype, block: int = 4096, finite: list | None = None
+    columns: list[np.ndarray], n_rows: int, dtype, block: int | None = None, finite: list | None = None
 ) -> np.ndarray:
     """``np.stack(columns, axis=1)`` as a fresh C-contiguous array of ``dtype``.
 
-    A block of rows of every column is gathered into a small buffer, one
-    contiguous copy per column, and written out transposed: every write
-    stays in cache, which is several times faster than ``np.stack``'s
-    strided writes into a tall table.  ``finite``, a list, receives whether
-    every value is finite, checked on each block while it is in cache.
+    Written a block of rows at a time (``block`` rows; None: about
+    ``_STACK_BYTES`` of output), each column's part straight into it: the
+    block stays in cache while the columns' strided writes land, which is
+    about three times faster than ``np.stack``'s strided writes into a tall
+    table, and a third faster than gathering the block in a buffer and writing
+    it out transposed.  ``finite``, a list, receives whether every value is
+    finite, checked on each block while it is in cache.
     """
     out = np.empty((n_rows, len(columns)), dtype=dtype)
     if len(columns) <= _NARROW and finite is None:
@@ -46,16 +49,16 @@ def _stacked(
         for k, column in enumerate(columns):
             out[:, k] = column
         return out
+    if block is None:
+        block = max(256, _STACK_BYTES // max(out.itemsize * len(columns), 1))
     all_finite = True
     if columns:
-        buffer = np.empty((len(columns), min(block, n_rows)), dtype=dtype)
         for start in range(0, n_rows, block):
-            stop = min(start + block, n_rows)
+            rows = out[start : start + block]
             for k, column in enumerate(columns):
-                buffer[k, : stop - start] = column[start:stop]
-            out[start:stop] = buffer[:, : stop - start].T
+                rows[:, k] = column[start : start + block]
             if finite is not None and all_finite:
-                all_finite = bool(np.isfinite(buffer[:, : stop - start]).all())
+                all_finite = bool(np.isfinite(rows).all())
     if finite is not None:
         finite.append(all_finite)
     return out
