@@ -181,7 +181,9 @@ class StructurePreservingMixup(BaseOverSampler):
         every real row (its mixed values all missing, or all the values it
         can take real rows') gets another kept parent, which biases the
         shares of such rows; a warning says so above 1 % of the rows.  Rows
-        given all the weight by design (``delta=0``: resampling) are kept.
+        given all the weight by design (``delta=0``: resampling) are kept, and
+        so are the rows of a stratum of one row, exact copies of it (a warning
+        says so at the start).
 
     copy : bool, default=True
         Copy a float array given to :meth:`fit` (False keeps a reference to
