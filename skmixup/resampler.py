@@ -1209,7 +1209,8 @@ def _absent_parents_are_kept(parents: np.ndarray, weights: np.ndarray, kept: np.
 
 
 def _order_of(block: np.ndarray) -> str:
-    """ "F" for a block of contiguous columns (an F-ordered array or rows of one), else "C"."""
+    """The layout of ``block``: "F" if its columns are contiguous (an F-ordered array or rows
+    of one), else "C"."""
     return "F" if block.strides[0] == block.itemsize and not block.flags.c_contiguous else "C"
 
 
