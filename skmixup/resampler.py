@@ -24,7 +24,7 @@ from . import _frames
 from ._copies import CopyFinder
 from ._kernel import draw_in_blocks, draw_parents, kept_records, mix, mix_per_column, stratum_layout
 from .columns import CATEGORICAL, CONTINUOUS, DROP, TableCodec
-from .columns._arrays import _counting_offsets, _factorized_by_counting
+from .columns._arrays import _counting_offsets, _factorized_by_counting, columns_contiguous
 from .cut_points import CutPointPolicy, Threshold, check_cut_point
 from .weights import EpBeta, WeightDistribution, check_weights
 
@@ -1211,7 +1211,7 @@ def _absent_parents_are_kept(parents: np.ndarray, weights: np.ndarray, kept: np.
 def _order_of(block: np.ndarray) -> str:
     """The layout of ``block``: "F" if its columns are contiguous (an F-ordered array or rows
     of one), else "C"."""
-    return "F" if block.strides[0] == block.itemsize and not block.flags.c_contiguous else "C"
+    return "F" if columns_contiguous(block) and not block.flags.c_contiguous else "C"
 
 
 def _lone_rows(n_samples, n_rows, layout, strata_of) -> np.ndarray | None:

@@ -29,6 +29,11 @@ _NARROW = 6  # columns up to which _stacked writes one column at a time
 _STACK_BYTES = 1 << 19  # a block of _stacked's output rows, kept in the 1 MiB L2 cache
 
 
+def columns_contiguous(block: np.ndarray) -> bool:
+    """Whether each column of the 2-D ``block`` is contiguous (an F-ordered array, or rows of one)."""
+    return block.flags.f_contiguous or (block.ndim == 2 and block.strides[0] == block.itemsize)
+
+
 def _stacked(
     columns: list[np.ndarray], n_rows: int, dtype, block: int | None = None, finite: list | None = None
 ) -> np.ndarray:

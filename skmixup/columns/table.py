@@ -12,7 +12,7 @@ import pandas as pd
 from pandas.api import types as pdt
 from sklearn.utils import check_random_state
 
-from ._arrays import _checked_copy, _stacked, _transposed
+from ._arrays import _checked_copy, _stacked, _transposed, columns_contiguous
 from ._base import CATEGORICAL, CONTINUOUS, DROP, IDENTIFIER, _is_object
 from .categorical import CategoricalHandler, CategoryDtypeHandler, DictionaryHandler
 from .detect import (
@@ -487,9 +487,7 @@ class TableCodec:
     def decode_is_identity(self) -> bool:
         """Whether :meth:`decode` returns the continuous values as they are (float64 arrays)."""
         self._check_fitted()
-        return self._array_dtype == np.float64 and all(
-            type(h) is FloatHandler and h.decimals is None for h in self.handlers
-        )
+        return self._array_dtype == np.float64 and all(map(self._takes_as_is, range(len(self.handlers))))
 
     def _is_float_array_with_codes(self) -> bool:
         """Fitted on a float ndarray whose continuous columns are all plain floats, and which
@@ -588,7 +586,7 @@ class TableCodec:
         ):
             # (column of the block, position in the table) of each column to decode
             columns = [(k, int(p)) for k, p in enumerate(indices) if p not in skipped]
-            if not copy and _columns_contiguous(block):
+            if not copy and columns_contiguous(block):
                 # Each column is contiguous already; decoding may keep it.
                 tasks += [(block, [column]) for column in columns]
                 continue
@@ -606,7 +604,7 @@ class TableCodec:
         def decode_group(task) -> None:
             block, columns = task
             first = columns[0][0]
-            if len(columns) == 1 and not copy and _columns_contiguous(block):
+            if len(columns) == 1 and not copy and columns_contiguous(block):
                 rows = block[:, first : first + 1].T
             else:
                 rows = _transposed(block[:, first : first + len(columns)])
@@ -644,11 +642,7 @@ class TableCodec:
         """Positions of the continuous columns a float64 array output takes as mixed."""
         if self._array_dtype != np.float64:
             return []
-        return [
-            position
-            for position in self.continuous_indices
-            if type(self.handlers[position]) is FloatHandler and self.handlers[position].decimals is None
-        ]
+        return [int(position) for position in self.continuous_indices if self._takes_as_is(position)]
 
     def continuous_view(self, out: np.ndarray) -> np.ndarray | None:
         """The columns of a float64 output where :meth:`decode` puts the continuous ones as they are.
@@ -751,24 +745,24 @@ class TableCodec:
             raise ValueError(
                 f"originals has {originals.shape[1]} columns; the codec was fitted on {len(self.handlers)}."
             )
-        positions = [
-            (k, int(position))
+        taken = {
+            k: originals.iloc[:, position]
             for k, position in enumerate(self.continuous_indices)
             if self._takes_as_is(position) and originals.iloc[:, position].dtype == np.float64
-        ]
-        if not positions:
+        }
+        if not taken:
             return None
         n_rows = len(originals)
         store = np.empty((len(self.continuous_indices), n_rows + n_new))
         joined = {}
-        for k, position in positions:
-            store[k, :n_rows] = originals.iloc[:, position].to_numpy()
-            joined[position] = store[k]
+        for k, column in taken.items():
+            store[k, :n_rows] = column.to_numpy()
+            joined[int(self.continuous_indices[k])] = store[k]
         return store[:, n_rows:].T, joined
 
     def _takes_as_is(self, position: int) -> bool:
         """Whether decoding keeps the column's float64 values as they are (a numpy float64
-        column, no grid, no clipping)."""
+        column, or one of a float64 array: no grid, no clipping)."""
         handler = self.handlers[position]
         return (
             type(handler) is FloatHandler
@@ -1134,12 +1128,6 @@ def _merged_column(column_parts: list):
     merged.part_rows += missing_rows  # the other parts' rows, all missing
     merged.part_missing += missing_rows
     return merged
-
-
-def _columns_contiguous(block: np.ndarray) -> bool:
-    """Whether each column of the 2-D ``block`` is contiguous (an F-ordered array, or the
-    tail rows of one)."""
-    return block.flags.f_contiguous or (block.ndim == 2 and block.strides[0] == block.itemsize)
 
 
 def _is_tail(column: pd.Series, whole: np.ndarray, n_before: int) -> bool:
