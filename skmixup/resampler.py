@@ -24,7 +24,7 @@ from . import _frames
 from ._copies import CopyFinder
 from ._kernel import draw_in_blocks, draw_parents, kept_records, mix, mix_per_column, stratum_layout
 from .columns import CATEGORICAL, CONTINUOUS, DROP, TableCodec
-from .columns._arrays import _counting_offsets, _factorized_by_counting, columns_contiguous
+from .columns._arrays import _counting_offsets, _factorized_by_counting, columns_contiguous, copy_finding_inf
 from .cut_points import CutPointPolicy, Threshold, check_cut_point
 from .weights import EpBeta, WeightDistribution, check_weights
 
@@ -348,7 +348,8 @@ class StructurePreservingMixup(BaseOverSampler):
 
         ``parents_only`` keeps only the rows of the classes that
         ``sampling_strategy_`` over-samples, the only parents
-        :meth:`fit_resample` draws.
+        :meth:`fit_resample` draws; the other rows are then left for the
+        caller to check for ``inf`` (``self._codec.refuse_inf``).
         """
         X = self._validate_table(X)
         if parents_only:
@@ -361,7 +362,12 @@ class StructurePreservingMixup(BaseOverSampler):
         self._codec = TableCodec(self.categorical_features, self.column_kinds, self.value_grids)
         discrete_block: list = []
         self._continuous, self._categorical = self._codec.fit_encode(
-            X, copy=self.copy, observe_range=self.clip == "observed", rows=rows, discrete_block=discrete_block
+            X,
+            copy=self.copy,
+            observe_range=self.clip == "observed",
+            rows=rows,
+            discrete_block=discrete_block,
+            refuse_inf=not parents_only,
         )
         # Frames hand the discrete columns over as they encode them; arrays take them when needed.
         self._discrete_columns = (self._continuous, discrete_block[0]) if discrete_block else None
@@ -1110,24 +1116,46 @@ class StructurePreservingMixup(BaseOverSampler):
 
     def _fit_resample(self, X, y, target_type=None):
         self._fit(X, y, target_type, parents_only=True)
-        X = self._validated_input
+        try:
+            return self._resampled(self._validated_input, y)
+        finally:  # only the over-sampled classes were kept: not a table to sample() from
+            del self._continuous, self._categorical, self._target, self._validated_input
+            self._discrete_columns = self._kept_block = None
+
+    def _resampled(self, X, y):
+        """The originals then the synthetic rows, and their labels, once ``_fit`` has kept the
+        over-sampled classes; the other rows are checked for ``inf`` here."""
         class_code = {label: k for k, label in enumerate(self.classes_)}
-        counts = np.bincount(self._target, minlength=len(self.classes_))
-        for label, n_new in self.sampling_strategy_.items():
-            if n_new and counts[class_code[label]] == 1:
-                shown = label.item() if isinstance(label, np.generic) else label  # 1, not np.int64(1)
-                warnings.warn(
-                    f"Class {shown!r} has a single row: its {n_new} synthetic rows are copies of it.",
-                    UserWarning,
-                    stacklevel=3,
-                )
         sample_groups = np.repeat(
             [class_code[label] for label in self.sampling_strategy_],
             list(self.sampling_strategy_.values()),
         ).astype(np.int64)
-        random_state = check_random_state(self.random_state)
         n_new = len(sample_groups)
         dropped = [k for k, handler in enumerate(self._codec.handlers) if handler.kind == DROP]
+        identity = self._codec.decode_is_identity
+        in_place = not isinstance(X, pd.DataFrame) and not dropped
+        if in_place and not identity:
+            in_place = self._codec.continuous_view(np.empty((0, np.shape(X)[1]))) is not None
+        if in_place:
+            # The new rows written straight after the originals, in the one output array; the
+            # originals checked for inf as they are copied there.
+            X = np.asarray(X)
+            X_resampled = np.empty((len(X) + n_new, X.shape[1]))
+            if copy_finding_inf(X, X_resampled[: len(X)]):
+                self._codec.refuse_inf(X)  # raises, naming the column, unless it is categorical
+        else:
+            self._codec.refuse_inf(X)
+        counts = np.bincount(self._target, minlength=len(self.classes_))
+        for label, n_new_of_class in self.sampling_strategy_.items():
+            if n_new_of_class and counts[class_code[label]] == 1:
+                shown = label.item() if isinstance(label, np.generic) else label  # 1, not np.int64(1)
+                warnings.warn(
+                    f"Class {shown!r} has a single row: its {n_new_of_class} synthetic rows are copies "
+                    "of it.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+        random_state = check_random_state(self.random_state)
 
         def new_rows(out=None, originals=None, into=None, joined=None):
             mixed, codes, _ = self._mix(
@@ -1144,19 +1172,11 @@ class StructurePreservingMixup(BaseOverSampler):
                 joined=joined,
             )
 
-        identity = self._codec.decode_is_identity
-        in_place = not isinstance(X, pd.DataFrame) and not dropped
-        if in_place and not identity:
-            in_place = self._codec.continuous_view(np.empty((0, np.shape(X)[1]))) is not None
         if isinstance(X, pd.DataFrame):
             # Plain float64 columns mixed straight after their originals, in their joined columns.
             out, joined = self._codec.joined_continuous(X, n_new) or (None, None)
             X_resampled = new_rows(out=out, originals=X, joined=joined)
         elif in_place:
-            # The new rows written straight after the originals, in the one output array.
-            X = np.asarray(X)
-            X_resampled = np.empty((len(X) + n_new, X.shape[1]))
-            X_resampled[: len(X)] = X
             new = X_resampled[len(X) :]
             if identity:
                 new_rows(out=new)
@@ -1166,9 +1186,6 @@ class StructurePreservingMixup(BaseOverSampler):
             X_new = new_rows()
             originals = np.delete(np.asarray(X), dropped, axis=1) if dropped else np.asarray(X)
             X_resampled = np.concatenate([originals.astype(X_new.dtype, copy=False), X_new])
-        # Only the over-sampled classes were kept: not a table to sample() from.
-        del self._continuous, self._categorical, self._target, self._validated_input
-        self._discrete_columns = self._kept_block = None
         return X_resampled, np.concatenate([y, self.classes_[sample_groups]])
 
     def __sklearn_tags__(self):

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from imblearn.pipeline import Pipeline
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 
@@ -274,14 +275,12 @@ def test_invalid_parameters_are_named():
 
 
 def test_sample_before_fit():
-    from sklearn.exceptions import NotFittedError
 
     with pytest.raises(NotFittedError):
         StructurePreservingMixup().sample(3)
 
 
 def test_sample_needs_fit_not_fit_resample():
-    from sklearn.exceptions import NotFittedError
 
     X, y = np.arange(20.0).reshape(10, 2), np.array([0] * 7 + [1] * 3)
     mixup = StructurePreservingMixup(random_state=0).fit(X)
@@ -300,6 +299,23 @@ def test_inf_outside_the_over_sampled_classes_is_still_an_error(as_frame):
     X = pd.DataFrame(X, columns=["a", "b"]) if as_frame else X
     with pytest.raises(ValueError, match=r"Column '?b'? holds inf" if as_frame else r"Column 1 holds inf"):
         StructurePreservingMixup().fit_resample(X, y)
+
+
+@pytest.mark.parametrize("row", [5, 20_000])  # in the first block of rows copied, or a later one
+def test_inf_outside_the_over_sampled_classes_is_found_as_the_originals_are_copied(row):
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=30_000), rng.normal(size=30_000), rng.integers(0, 3, 30_000)])
+    y = np.zeros(30_000, dtype=int)
+    y[::10] = 1
+    X[row + 1, 2] = np.inf  # a category of class 0: accepted, as at fit
+    mixup = StructurePreservingMixup(categorical_features=[2], random_state=0)
+    X_res, _ = mixup.fit_resample(X, y)
+    np.testing.assert_array_equal(X_res[: len(X)], X)
+    X[row + 1, 1] = -np.inf
+    with pytest.raises(ValueError, match=r"Column 1 holds inf"):
+        mixup.fit_resample(X, y)
+    with pytest.raises(NotFittedError):  # no table of the failed call is left to sample from
+        mixup.sample(3)
 
 
 def test_over_sampling_mixes_only_the_class_rows_and_keeps_every_dtype(frame, labels):

@@ -90,6 +90,21 @@ def _checked_copy(values: np.ndarray, copy: bool, block: int = 1 << 13) -> tuple
     return out, finite
 
 
+def copy_finding_inf(source: np.ndarray, out: np.ndarray, block: int = 1 << 13) -> bool:
+    """Copy ``source`` into the float array ``out`` of its shape; whether a value is ``±inf``.
+
+    A block of rows at a time, so that the check reads what the copy has
+    just put in cache instead of making a second pass over the table.
+    """
+    found = False
+    for start in range(0, len(source), block):
+        rows = slice(start, start + block)
+        out[rows] = source[rows]
+        if not found:
+            found = bool(np.isinf(out[rows]).any())
+    return found
+
+
 # Numbers spanning at most this many integers are factorised by counting.
 _COUNTING_SPAN = 1 << 16
 

@@ -245,6 +245,7 @@ class TableCodec:
         observe_range: bool = True,
         rows: np.ndarray | None = None,
         discrete_block: list | None = None,
+        refuse_inf: bool = True,
     ) -> tuple[np.ndarray, np.ndarray]:
         """``fit(X)`` then ``encode(X)``, encoding each column once.
 
@@ -267,6 +268,10 @@ class TableCodec:
             Receives the columns of ``continuous[:, discrete]`` (a list of
             1-D arrays) when the columns are encoded one by one (frames),
             where they come for free; stays empty otherwise.
+        refuse_inf : bool, default=True
+            With ``rows``: False leaves the rows outside ``rows`` unchecked for
+            ``inf``, for a caller that reads them anyway and checks them on the
+            way (see :meth:`refuse_inf`).
 
         Returns
         -------
@@ -302,7 +307,8 @@ class TableCodec:
         )
         self._array_dtype = array_dtype
         if rows is not None:
-            self._refuse_inf(X, columns)
+            if refuse_inf:
+                self._refuse_inf(X, columns)
             X = X.iloc[rows] if frame_columns is not None else np.asarray(X)[rows]
             columns = self._split(X)[0]
         continuous, categorical = self._encode_columns(
@@ -458,6 +464,12 @@ class TableCodec:
             handler.discrete = False
             return
         handler.discrete = bool(step * step / 12.0 > DISCRETE_VARIANCE_SHARE * _variance(values))
+
+    def refuse_inf(self, X) -> None:
+        """Raise the encoding error, naming the column, if a continuous column of ``X`` (a table
+        like the fitted one) holds ``inf``; what ``fit_encode(..., refuse_inf=False)`` left out."""
+        self._check_fitted()
+        self._refuse_inf(X, self._split(X)[0])
 
     def _refuse_inf(self, X, columns: list[pd.Series], handlers: list | None = None) -> None:
         """Raise the encoding error, naming the column, if a continuous column holds inf.
