@@ -139,6 +139,10 @@ class Threshold(CutPointPolicy):
         tau = float(self.threshold)
         return (LinearPiece(-np.inf, tau, 0.0, 0.0), LinearPiece(tau, np.inf, 1.0, 0.0))
 
+    def keep_first(self, weights: np.ndarray, random_state=None) -> np.ndarray:
+        # What the pieces give, in one comparison: the estimator calls this for every row.
+        return np.asarray(weights, dtype=float) >= float(self.threshold)
+
 
 class ClippedWeight(CutPointPolicy):
     """Keep the first parent's category with probability ``clip(W, 0, 1)``.

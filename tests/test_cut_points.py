@@ -110,6 +110,8 @@ def test_threshold_keep_first_is_deterministic(tau):
     np.testing.assert_array_equal(kept, Threshold(tau).keep_first(weights, random_state=1))
     np.testing.assert_array_equal(kept, Threshold(tau).keep_first(weights))
     assert kept[-2] and not kept[-1]  # a tie keeps the first parent
+    # the comparison Threshold draws with is what its pieces say
+    np.testing.assert_array_equal(kept, Threshold(tau).keep_probability(weights) == 1.0)
 
 
 def test_clipped_weight_keep_probability_is_the_clipped_weight():

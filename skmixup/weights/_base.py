@@ -129,7 +129,7 @@ class WeightDistribution(ParameterObject):
         weights = np.empty((n_samples, 2))
         weights[:, 0] = first
         weights[:, 1] = 1.0 - first
-        return weights, np.where(keep_first, 0, 1).astype(np.intp)
+        return weights, np.logical_not(keep_first).astype(np.intp)
 
     def resolve(self, continuous: np.ndarray, strata: np.ndarray | None = None) -> WeightDistribution:
         """The law to use for one table; this one for laws that do not depend on the data.
