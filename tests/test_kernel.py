@@ -50,11 +50,13 @@ def random_draws(rng, m, n_rows, n_parents):
     return parents, weights, rng.randint(n_parents, size=m)
 
 
+@pytest.mark.parametrize("tile_bytes", [1 << 17, 8 * 3 * 100])  # the F output written in 1 or 11 tiles
 @pytest.mark.parametrize("n_jobs", [1, 2])
 @pytest.mark.parametrize("n_parents", [2, 3])
 @pytest.mark.parametrize("order", ["C", "F"])
-def test_mix_matches_the_definition_across_blocks(monkeypatch, order, n_parents, n_jobs):
+def test_mix_matches_the_definition_across_blocks(monkeypatch, order, n_parents, n_jobs, tile_bytes):
     monkeypatch.setattr(_kernel, "_BLOCK_BYTES", 8 * 3 * 1024)  # blocks of 1024 rows
+    monkeypatch.setattr(_kernel, "_TILE_BYTES", tile_bytes)  # of 100 rows: the last one partial
     rng = np.random.RandomState(0)
     continuous = rng.normal(size=(50, 3))
     continuous[rng.rand(50, 3) < 0.2] = np.nan
