@@ -89,7 +89,12 @@ code (SMOTE's neighbour search) adds up the user time of all its threads.
 
 The bare kernels and SPMixup are measured first, at every size, so that
 the ratios behind the targets come from measurements close in time; the
-imbalanced-learn samplers follow.  The header names the git commit and a
+imbalanced-learn samplers follow.  ``--rounds R`` sweeps over the limits,
+the bare kernels and SPMixup R times, one case after the other, and pools
+the timed calls of every sweep: a slow spell of a shared machine then
+lands on all of them alike instead of on the one case it coincided with
+(with one round the memory-traffic limit alone was seen to vary from 0.13
+to 0.17 s between runs).  The header names the git commit and a
 digest of ``skmixup/*.py``; each worker checks the digest after importing
 skmixup and a bare-kernel or SPMixup row measured on other code (someone
 edited the package during the run) is marked ``skmixup/ changed``.
@@ -111,6 +116,7 @@ Usage::
     python benchmarks/bench_speed.py --out docs/results        # full run, writes speed.csv/.png
     python benchmarks/bench_speed.py --quick                    # smoke run, a few seconds
     python benchmarks/bench_speed.py --targets-only --plot-rows 1000000   # the targets' cases only
+    python benchmarks/bench_speed.py --targets-only --rows 1000000 --plot-rows 1000000 --rounds 3
     python benchmarks/bench_speed.py --rows 100000 --repeat 5 --timeout 120
 
 The default run measures ``--rows`` (10^6 and 10^7) plus ``--plot-rows``
@@ -561,21 +567,45 @@ def run_all(args, digest: str) -> list[dict]:
     if args.targets_only:  # RandomOverSampler on numpy is the one peer a target names
         theirs = [case for case in theirs if case[:3] == ("ros", "RandomOverSampler", "numpy")]
     for cases, n_rows in [(cases, n_rows) for cases in (ours, theirs) for n_rows in sizes]:
+        # --rounds sweeps over our cases, one after the other: a slow spell of the shared
+        # machine then falls on every case alike, not on the one measured during it.
+        pooled: dict = {}
+        for round_number in range(args.rounds if cases is ours else 1):
+            for key, label, kind, _operation in cases:
+                if (key, kind) in given_up:
+                    continue
+                started = time.perf_counter()
+                result = measure(key, kind, n_rows, args)
+                elapsed = time.perf_counter() - started
+                if result["status"].startswith("skipped"):
+                    given_up[(key, kind)] = f"{result['status']} (at {n_rows:,} rows)"
+                if result["times"] and result["status"].startswith("skipped"):
+                    result["status"] = "partial: " + result["status"]
+                if key.startswith(("bare", "spm")) and result.get("digest", digest) != digest:
+                    result["status"] += f" (skmixup/ changed: {result['digest']})"
+                first = pooled.setdefault((key, kind), result)
+                if first is not result:  # later rounds add their times; memory is the first's
+                    first["times"] += result["times"]
+                    first["users"] += result["users"]
+                    if first["status"] == "ok":
+                        first["status"] = result["status"]
+                times = result["times"]
+                print(
+                    f"  {label:<22} {kind:<6} {n_rows:>9,}  "
+                    f"{_fmt(float(np.median(times)) if times else None, '.3f'):>8} s  "
+                    f"{result['status']}  ({elapsed:.0f} s in all"
+                    + (f", round {round_number + 1}" if args.rounds > 1 and cases is ours else "")
+                    + ")",
+                    file=sys.stderr,
+                    flush=True,
+                )
         for key, label, kind, operation in cases:
             record = {"key": key, "method": label, "input": kind, "rows": n_rows, "operation": operation}
-            if (key, kind) in given_up:
+            result = pooled.get((key, kind))
+            if result is None:
                 record["status"] = given_up[(key, kind)]
                 records.append(record)
                 continue
-            started = time.perf_counter()
-            result = measure(key, kind, n_rows, args)
-            elapsed = time.perf_counter() - started
-            if result["status"].startswith("skipped"):
-                given_up[(key, kind)] = f"{result['status']} (at {n_rows:,} rows)"
-            if result["times"] and result["status"].startswith("skipped"):
-                result["status"] = "partial: " + result["status"]
-            if key.startswith(("bare", "spm")) and result.get("digest", digest) != digest:
-                result["status"] += f" (skmixup/ changed: {result['digest']})"
             record.update(
                 status=result["status"],
                 seconds=float(np.median(result["times"])) if result["times"] else None,
@@ -589,12 +619,6 @@ def run_all(args, digest: str) -> list[dict]:
                 rows_out=result.get("rows_out"),
             )
             records.append(record)
-            print(
-                f"  {label:<22} {kind:<6} {n_rows:>9,}  {_fmt(record.get('seconds'), '.3f'):>8} s  "
-                f"{record['status']}  ({elapsed:.0f} s in all)",
-                file=sys.stderr,
-                flush=True,
-            )
     bare = {
         (r["operation"], r["rows"]): (r["seconds"], r["user_s"])
         for r in records
@@ -861,6 +885,13 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--repeat", type=int, default=5, help="timed calls per measurement (the median is reported)"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="sweeps over the limits, the bare kernels and skmixup, one after the other, each "
+        "case a fresh process per sweep; the median is over the timed calls of every sweep",
+    )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds one call may take")
     parser.add_argument("--max-rss-mib", type=float, default=16_000.0, help="resident memory cap per worker")
     parser.add_argument("--quick", action="store_true", help="smoke run: small sizes, one repeat")
@@ -912,7 +943,9 @@ def main(argv=None) -> None:
     print_table(records)
     check_targets(records, set(args.rows))
     print(
-        f"\nmedian of {args.repeat}; {time.perf_counter() - started:.0f} s in all; "
+        f"\nmedian of {args.repeat} calls"
+        + (f" in each of {args.rounds} rounds (our cases)" if args.rounds > 1 else "")
+        + f"; {time.perf_counter() - started:.0f} s in all; "
         f"load average before {load_before}, after {loadavg()}"
     )
     if args.out:
