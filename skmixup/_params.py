@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+from functools import cache
 from numbers import Real
 
 import numpy as np
@@ -46,11 +48,32 @@ class ParameterObject(BaseEstimator):
     _parameter_constraints: dict = {}
 
     def _validate(self) -> None:
-        """Check the parameters against ``_parameter_constraints`` and finiteness."""
-        params = self.get_params(deep=False)
+        """Check the parameters against ``_parameter_constraints`` and finiteness.
+
+        Parameters that are all numbers, strings, None or parameter objects
+        (which validate themselves on use) are checked once until one of them
+        is set anew: the estimator validates its laws once per block of rows.
+        """
+        params = {name: getattr(self, name) for name in _parameter_names(type(self))}
+        values = tuple(params.values())
+        checked = self.__dict__.get("_validated_values")
+        if checked is not None and len(checked) == len(values) and all(map(operator.is_, checked, values)):
+            return
         validate_parameter_constraints(self._parameter_constraints, params, caller_name=type(self).__name__)
         for name, value in params.items():
             if isinstance(value, Real) and not np.isfinite(value):
                 raise ValueError(
                     f"The '{name}' parameter of {type(self).__name__} must be finite. Got {value!r} instead."
                 )
+        if all(isinstance(value, _IMMUTABLE) for value in values):
+            self.__dict__["_validated_values"] = values
+
+
+@cache
+def _parameter_names(cls) -> list[str]:
+    """``cls._get_param_names()``, which reads the signature of ``__init__`` on every call."""
+    return cls._get_param_names()
+
+
+# Parameter values that cannot change without being set anew.
+_IMMUTABLE = (Real, str, type(None), ParameterObject)

@@ -166,6 +166,20 @@ def test_delta_above_one_is_rejected_by_the_constraints():
         solve(delta=1.5)
 
 
+def test_a_parameter_set_anew_after_a_valid_draw_is_validated_again():
+    weights = Beta(2.0, 3.0)
+    weights.rvs(3, random_state=0)  # validated once: later draws skip the check...
+    weights.set_params(a=-1.0)  # ...until a parameter is set anew
+    with pytest.raises(ValueError, match=r"'a' parameter of Beta must be a float in the range"):
+        weights.rvs(3, random_state=0)
+    weights.a = float("nan")
+    with pytest.raises(ValueError, match=r"'a' parameter of Beta"):
+        weights.rvs(3, random_state=0)
+    weights.a = 2.0
+    assert weights.rvs(3, random_state=0).shape == (3,)
+    assert "_validated_values" not in clone(weights).__dict__  # a clone starts unchecked
+
+
 def test_epsilon_without_room_above_one_uses_the_mirror_branch():
     # ε1 = 0: W cannot concentrate at 1 and keep the variance, but 1 - W can
     # (SPEC §3: the mirror is equivalent); it concentrates at 0.
