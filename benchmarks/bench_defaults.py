@@ -16,7 +16,10 @@ memory costs about as much as the writes, and in one process the settings
 left each other's freed memory behind in an order that decided which of
 them paid for fresh pages (the same code measured 1.54 one run and 0.80 the
 next).  Alternating keeps a burst of load on the shared machine from landing
-on one setting only.
+on one setting only.  The user CPU time of the same calls (``getrusage``)
+is printed beside the wall time: it leaves out the kernel's page faults and
+the waits for a CPU, which vary the most on a shared machine, so its ratio
+is the steadier one (the target is on the wall time).
 
 Usage::
 
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -54,15 +58,17 @@ def options_for(kind: str) -> dict:
     return {"column_kinds": {"region_code": "categorical"}} if kind == "pandas" else {}
 
 
-def timed_calls(kind: str, call_name: str, setting: str, n_rows: int, repeat: int) -> list[float]:
-    """One process's measurement: a warm-up call, then ``repeat`` timed calls."""
+def timed_calls(kind: str, call_name: str, setting: str, n_rows: int, repeat: int) -> list[list[float]]:
+    """One process's measurement: a warm-up call, then ``repeat`` timed calls, as
+    ``[wall seconds, user CPU seconds]`` per call."""
     X, y = build_input(kind, n_rows, "spm_resample")
     times = []
     for _ in range(repeat + 1):  # the first call warms up
         mixup = StructurePreservingMixup(random_state=0, **SETTINGS[setting], **options_for(kind))
+        user = resource.getrusage(resource.RUSAGE_SELF).ru_utime
         start = time.perf_counter()
         out = CALLS[call_name](mixup, X, y)
-        times.append(time.perf_counter() - start)
+        times.append([time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_utime - user])
         del out, mixup
     return times[1:]
 
@@ -78,7 +84,10 @@ def main() -> None:
         print(json.dumps(timed_calls(*args.worker, args.rows, args.repeat)))
         return
     print(f"{args.rows:,} rows, medians of {args.processes} processes x {args.repeat} calls per setting")
-    print(f"{'input':8} {'call':13} {'defaults':>10} {'all off':>10} {'ratio':>7}")
+    print(
+        f"{'input':8} {'call':13} {'defaults':>10} {'all off':>10} {'ratio':>7}   "
+        f"{'user CPU':>9} {'all off':>9} {'ratio':>7}"
+    )
     for kind in ("numpy", "pandas"):
         for call_name in CALLS:
             times = {name: [] for name in SETTINGS}
@@ -88,11 +97,14 @@ def main() -> None:
                     command = [sys.executable, __file__, *sizes, "--worker", kind, call_name, name]
                     result = subprocess.run(command, capture_output=True, text=True, check=True)
                     times[name] += json.loads(result.stdout.strip().splitlines()[-1])
-            medians = {name: statistics.median(values) for name, values in times.items()}
-            ratio = medians["defaults"] / medians["all three off"]
+            wall, user = (
+                {name: statistics.median(call[k] for call in calls) for name, calls in times.items()}
+                for k in (0, 1)
+            )
             print(
-                f"{kind:8} {call_name:13} {medians['defaults']:9.3f}s {medians['all three off']:9.3f}s "
-                f"{ratio:7.2f}",
+                f"{kind:8} {call_name:13} {wall['defaults']:9.3f}s {wall['all three off']:9.3f}s "
+                f"{wall['defaults'] / wall['all three off']:7.2f}   {user['defaults']:8.3f}s "
+                f"{user['all three off']:8.3f}s {user['defaults'] / user['all three off']:7.2f}",
                 flush=True,
             )
 
