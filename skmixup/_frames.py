@@ -112,7 +112,15 @@ class ForeignTable:
             column = column.alias(name) if name is not None else column
             return (column.cast(self._dtype) if column.dtype != self._dtype else column).to_native()
         table = pa.Table.from_pandas(data, preserve_index=False)
-        frame = nw.from_arrow(table, backend=self._implementation)
+        if self._implementation is nw.Implementation.POLARS:
+            import polars as pl
+
+            # narwhals builds it with pl.DataFrame, which copies every column into one chunk
+            # (70 ms for fit_resample's 1.8e6 x 25 output); polars' from_arrow keeps the chunks
+            # (the originals' buffers, then the new rows), as pl.concat(rechunk=False) would.
+            frame = nw.from_native(pl.from_arrow(table, rechunk=False), eager_only=True)
+        else:
+            frame = nw.from_arrow(table, backend=self._implementation)
         # Columns by position: polars reads a name such as "*" or "^x$" as a wildcard or a regex.
         casts = [
             nw.nth(position).cast(self._schema[name])

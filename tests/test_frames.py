@@ -161,6 +161,8 @@ def test_polars_in_polars_out_with_the_same_schema():
     assert isinstance(X_res, pl.DataFrame) and isinstance(y_res, pl.Series)
     assert X_res.schema == X.schema and y_res.name == "label" and y_res.dtype == pl.String
     assert X_res.head(N).equals(X) and y_res.value_counts()["count"].to_list() == [N - 25, N - 25]
+    # the originals' buffers then the new rows, as pl.concat(rechunk=False) gives, not a copy
+    assert X_res["f64"].n_chunks() == 2 and X_res.rechunk().equals(X_res)
     _, y_syn = StructurePreservingMixup(random_state=0).fit(X, y).sample(40)
     assert isinstance(y_syn, pl.Series) and set(y_syn.to_list()) <= {"rare", "common"}
 
