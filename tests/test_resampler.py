@@ -275,13 +275,11 @@ def test_invalid_parameters_are_named():
 
 
 def test_sample_before_fit():
-
     with pytest.raises(NotFittedError):
         StructurePreservingMixup().sample(3)
 
 
 def test_sample_needs_fit_not_fit_resample():
-
     X, y = np.arange(20.0).reshape(10, 2), np.array([0] * 7 + [1] * 3)
     mixup = StructurePreservingMixup(random_state=0).fit(X)
     assert mixup.sample(3).shape == (3, 2)
@@ -311,10 +309,11 @@ def test_inf_outside_the_over_sampled_classes_is_found_as_the_originals_are_copi
     mixup = StructurePreservingMixup(categorical_features=[2], random_state=0)
     X_res, _ = mixup.fit_resample(X, y)
     np.testing.assert_array_equal(X_res[: len(X)], X)
+    mixup.fit(X)  # a table to sample from, which the failed call below must not leave behind
     X[row + 1, 1] = -np.inf
     with pytest.raises(ValueError, match=r"Column 1 holds inf"):
         mixup.fit_resample(X, y)
-    with pytest.raises(NotFittedError):  # no table of the failed call is left to sample from
+    with pytest.raises(NotFittedError):  # neither the earlier table nor half of this one
         mixup.sample(3)
 
 
