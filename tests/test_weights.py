@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy import stats
+from scipy import special, stats
 from sklearn.base import clone
 
 from skmixup import (
@@ -25,6 +25,7 @@ from skmixup import (
 )
 from skmixup.cut_points import check_cut_point
 from skmixup.weights import MultiParentWeights, WeightDistribution, check_weights
+from skmixup.weights._beta import _INVERSION_MIN_DRAWS, INVERSION_U_RESOLUTION, beta_inverse_cdf
 
 # --------------------------------------------------------------------------
 # Variance factors f = 1 − 2(E[W] − E[W²])
@@ -411,10 +412,56 @@ def test_rvs_is_reproducible(weights):
 @pytest.mark.parametrize("weights", [Uniform(), Beta(2, 5), EpBeta(), EpBeta(delta=0.01)], ids=ident)
 @pytest.mark.parametrize("source", [np.random.default_rng, np.random.RandomState])
 def test_scaled_beta_rvs_draws_the_numbers_of_its_frozen_scipy_law(weights, source):
-    # rvs skips building the scipy law; the stream and the values must not change for it.
+    # rvs skips building the scipy law; the stream and the values must not change for it
+    # (draws too small to invert the CDF, as here, or from a RandomState).
     alpha, beta, loc, scale = weights._shape()
     expected = stats.beta(alpha, beta, loc=loc, scale=scale).rvs(size=(400, 3), random_state=source(7))
     np.testing.assert_array_equal(weights.rvs((400, 3), random_state=source(7)), expected)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [(1.0, 1.5), (1.5, 1.0), (1.0, 20.0), (1.0001, 1.0001), (1.2, 800.0), (5000.0, 3000.0),
+     EpBeta()._shape()[:2], EpBeta(delta=5e-4)._shape()[:2]],
+    ids=lambda shape: "({:.4g}, {:.4g})".format(*shape),
+)  # fmt: skip
+def test_beta_inverse_cdf_inverts_the_exact_cdf_to_its_resolution(shape):
+    inverse = beta_inverse_cdf(*shape)
+    assert inverse is not None
+    uniforms = np.concatenate([np.random.default_rng(0).random(100_000), [0.0, 1e-15, 1 - 1e-15]])
+    x = inverse(uniforms)
+    assert np.all((x >= 0) & (x <= 1))
+    assert np.all(np.diff(x[np.argsort(uniforms)]) >= 0)  # monotone, as an inverse CDF is
+    error = np.abs(special.betainc(*shape, x) - uniforms)
+    assert error.max() <= 10 * INVERSION_U_RESOLUTION
+
+
+@pytest.mark.parametrize("weights", [Beta(2, 5), EpBeta(), EpBeta(delta=0.01), Uniform()], ids=ident)
+def test_large_draws_from_a_generator_invert_the_cdf_at_its_uniforms(weights):
+    alpha, beta, loc, scale = weights._shape()
+    n = 2 * _INVERSION_MIN_DRAWS
+    drawn = weights.rvs(n, random_state=np.random.default_rng(3))
+    uniforms = np.random.default_rng(3).random(n)
+    expected = uniforms if alpha == beta == 1 else special.betaincinv(alpha, beta, uniforms)
+    # the same uniforms, mapped through the law's quantile function (to PINV's u-error)
+    np.testing.assert_allclose((drawn - loc) / scale, expected, atol=1e-9)
+    np.testing.assert_array_equal(drawn, weights.rvs(n, random_state=np.random.default_rng(3)))
+    assert weights.rvs((n // 4, 4), random_state=np.random.default_rng(3)).shape == (n // 4, 4)
+    # and the law: a Kolmogorov-Smirnov distance below its 1 % critical value, 1.63/√n
+    assert stats.kstest(drawn, weights.to_scipy().cdf).statistic < 1.63 / np.sqrt(n)
+
+
+def test_shapes_below_one_and_random_states_keep_numpys_beta_sampler():
+    n = 2 * _INVERSION_MIN_DRAWS
+    np.testing.assert_array_equal(
+        Beta(0.1, 0.1).rvs(n, random_state=np.random.default_rng(1)),
+        np.random.default_rng(1).beta(0.1, 0.1, n),
+    )
+    alpha, beta, loc, scale = EpBeta()._shape()
+    np.testing.assert_array_equal(
+        EpBeta().rvs(n, random_state=np.random.RandomState(1)),
+        np.random.RandomState(1).beta(alpha, beta, n) * scale + loc,
+    )
 
 
 def test_epbeta_delta_zero_is_the_point_mass_at_one():
