@@ -447,6 +447,7 @@ def test_large_draws_from_a_generator_invert_the_cdf_at_its_uniforms(weights):
     np.testing.assert_allclose((drawn - loc) / scale, expected, atol=1e-9)
     np.testing.assert_array_equal(drawn, weights.rvs(n, random_state=np.random.default_rng(3)))
     assert weights.rvs((n // 4, 4), random_state=np.random.default_rng(3)).shape == (n // 4, 4)
+    assert np.ndim(weights.rvs(None, random_state=np.random.default_rng(3))) == 0  # one draw, as numpy's
     # and the law: a Kolmogorov-Smirnov distance below its 1 % critical value, 1.63/√n
     assert stats.kstest(drawn, weights.to_scipy().cdf).statistic < 1.63 / np.sqrt(n)
 

@@ -148,7 +148,7 @@ class _ScaledBeta(WeightDistribution):
         alpha, beta, loc, scale = self._shape()
         source = check_random_source(random_state)
         if isinstance(source, np.random.Generator) and alpha >= 1 and beta >= 1:
-            if math.prod(np.atleast_1d(size).tolist()) >= _INVERSION_MIN_DRAWS:
+            if size is not None and math.prod(np.atleast_1d(size).tolist()) >= _INVERSION_MIN_DRAWS:
                 if alpha == beta == 1:
                     return source.random(size) * scale + loc
                 inverse = beta_inverse_cdf(alpha, beta)
