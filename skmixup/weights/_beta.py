@@ -16,7 +16,6 @@ from numbers import Real
 
 import numpy as np
 from scipy import special, stats
-from scipy.stats import sampling
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._params import check_random_source
@@ -81,6 +80,8 @@ def beta_inverse_cdf(alpha: float, beta: float):
     end (α or β below 1) are left to numpy.  Built once per shape and process, and checked against
     the exact CDF (``scipy.special.betainc``) before it is used.
     """
+    from scipy.stats import sampling  # 3 ms to import: only when a draw is large enough
+
     density = _BetaDensity(alpha, beta)
     try:
         inverse = sampling.NumericalInversePolynomial(
