@@ -67,6 +67,12 @@ class _BetaDensity:
         return 0.0, 1.0
 
 
+# Where an inverse is checked: a fine grid, and the tails where interpolation errs first.
+_CHECKED_UNIFORMS = np.concatenate(
+    [np.linspace(0.0, 1.0, 1001), np.logspace(-12, -1, 23), 1 - np.logspace(-12, -1, 23)]
+)
+
+
 @lru_cache(maxsize=64)
 def beta_inverse_cdf(alpha: float, beta: float):
     """The inverse CDF of Beta(α, β), α, β >= 1, as scipy's PINV builds it; None if it cannot.
@@ -76,10 +82,13 @@ def beta_inverse_cdf(alpha: float, beta: float):
     :data:`INVERSION_U_RESOLUTION`: ``u -> x`` about 2.3 times faster than
     numpy's Beta sampler draws (two Gamma variates and a division per draw).
     It holds the GIL, so threads drawing at once take turns (numpy's sampler
-    does not); on two cores the two come out even.  Densities unbounded at an
-    end (α or β below 1) are left to numpy.  Built once per shape and process, and checked against
-    the exact CDF (``scipy.special.betainc``) before it is used.
+    does not); on two cores the two come out even.  Beta(1, 1) is the
+    identity.  Densities unbounded at an end (α or β below 1) are left to
+    numpy.  Built once per shape and process, and checked against the exact
+    CDF (``scipy.special.betainc``) before it is used.
     """
+    if alpha == beta == 1:
+        return np.asarray
     from scipy.stats import sampling  # 3 ms to import: only when a draw is large enough
 
     density = _BetaDensity(alpha, beta)
@@ -92,12 +101,6 @@ def beta_inverse_cdf(alpha: float, beta: float):
     with np.errstate(all="ignore"):
         error = np.abs(special.betainc(alpha, beta, inverse(_CHECKED_UNIFORMS)) - _CHECKED_UNIFORMS)
     return inverse if np.all(error <= 10 * INVERSION_U_RESOLUTION) else None
-
-
-# Where an inverse is checked: a fine grid, and the tails where interpolation errs first.
-_CHECKED_UNIFORMS = np.concatenate(
-    [np.linspace(0.0, 1.0, 1001), np.logspace(-12, -1, 23), 1 - np.logspace(-12, -1, 23)]
-)
 
 
 class _ScaledBeta(WeightDistribution):
@@ -148,15 +151,14 @@ class _ScaledBeta(WeightDistribution):
         """
         alpha, beta, loc, scale = self._shape()
         source = check_random_source(random_state)
-        if isinstance(source, np.random.Generator) and alpha >= 1 and beta >= 1:
-            if size is not None and math.prod(np.atleast_1d(size).tolist()) >= _INVERSION_MIN_DRAWS:
-                if alpha == beta == 1:
-                    return source.random(size) * scale + loc
-                inverse = beta_inverse_cdf(alpha, beta)
-                if inverse is not None:
-                    uniforms = source.random(size)
-                    return inverse(uniforms.ravel()).reshape(uniforms.shape) * scale + loc
-        return source.beta(alpha, beta, size) * scale + loc
+        inverse = None
+        large = size is not None and np.prod(size) >= _INVERSION_MIN_DRAWS
+        if large and isinstance(source, np.random.Generator) and alpha >= 1 and beta >= 1:
+            inverse = beta_inverse_cdf(alpha, beta)
+        if inverse is None:
+            return source.beta(alpha, beta, size) * scale + loc
+        uniforms = source.random(size)
+        return inverse(uniforms.ravel()).reshape(uniforms.shape) * scale + loc
 
 
 class Beta(_ScaledBeta):
