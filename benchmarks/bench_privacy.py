@@ -24,7 +24,8 @@ privacy, with holdout              ``privacy_report(real, synthetic, holdout)``:
 structure and quality              ``compare_structure(real, synthetic)``
 reference: nearest-neighbour       scikit-learn's ``NearestNeighbors(n_neighbors=2,
 search alone                       algorithm="brute").kneighbors`` of the embedded synthetic rows
-                                   among the embedded real rows, the floor of the first case
+                                   among the embedded real rows (all 90 dimensions): the report's
+                                   search before the float32 screening
 =================================  ==============================================================
 
 One warm-up call on 2 000 rows comes first.  The machine is shared: the load average
@@ -32,7 +33,7 @@ before and after is printed with the table.
 
 Run::
 
-    python benchmarks/bench_privacy.py                 # 10^5 rows, 3 repeats: about 8 minutes
+    python benchmarks/bench_privacy.py                 # 10^5 rows, 3 repeats: about 3 minutes
     python benchmarks/bench_privacy.py --quick         # 10^4 rows, 1 repeat: a smoke run
 
 Writes ``privacy_speed.csv`` and ``privacy_speed.txt`` (the printed table) into ``--out``

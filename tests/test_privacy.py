@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from skmixup import StructurePreservingMixup
-from skmixup.diagnostics import PrivacyReport, privacy_report
+from skmixup.diagnostics import PrivacyReport, _search, privacy_report
 
 
 def _mixed(n, seed, categories=("a", "b", "c")):
@@ -21,6 +21,22 @@ def _mixed(n, seed, categories=("a", "b", "c")):
         }
     )
     return frame
+
+
+@pytest.fixture(params=["scikit-learn", "screened"])
+def search(request, monkeypatch):
+    """Both searches: scikit-learn's, or the float32 screening forced on small tables, in tiles
+    of a few rows (narrower last tiles, several per cell)."""
+    if request.param == "screened":
+        _force_screening(monkeypatch)
+    return request.param
+
+
+def _force_screening(monkeypatch):
+    monkeypatch.setattr(_search, "_SCREEN_MIN_PAIRS", 0)
+    monkeypatch.setattr(_search, "_TREE_MAX_DIMENSIONS", 0)
+    monkeypatch.setattr(_search, "_QUERY_ROWS", 7)
+    monkeypatch.setattr(_search, "_REFERENCE_ROWS", 5)
 
 
 @pytest.fixture
@@ -78,7 +94,7 @@ def _equal_rows(a: pd.DataFrame, b: pd.DataFrame) -> np.ndarray:
     return result
 
 
-def test_every_field_matches_brute_force(tables):
+def test_every_field_matches_brute_force(tables, search):
     real, synthetic, holdout = tables
     report = privacy_report(real, synthetic, holdout)
     assert isinstance(report, PrivacyReport)
@@ -121,7 +137,7 @@ def test_every_field_matches_brute_force(tables):
 
 
 @pytest.mark.parametrize("n_columns", [3, 12], ids=["k-d tree", "brute-force search"])
-def test_distances_without_holdout(n_columns):
+def test_distances_without_holdout(n_columns, search):
     rng = np.random.RandomState(3)
     real, synthetic = rng.normal(size=(60, n_columns)), rng.normal(size=(45, n_columns))
     synthetic[:3] = real[[10, 20, 30]]
@@ -189,3 +205,101 @@ def test_mismatched_columns_are_rejected(tables):
     with pytest.raises(ValueError, match="unexpected"):
         # new categories are accepted only in tables with the same columns
         privacy_report(real, synthetic.assign(c="new").rename(columns={"b": "B"}))
+
+
+def _brute_nearest(reference, queries, k, cells=None):
+    squared = ((queries[:, None, :] - reference[None, :, :]) ** 2).sum(-1)
+    if cells is not None:
+        squared += cells[1][:, None] != cells[0][None, :]
+    distances = np.sqrt(squared)
+    return np.sort(distances, axis=1)[:, :k], distances
+
+
+@pytest.mark.parametrize("with_cells", [False, True], ids=["rows", "rows and cells"])
+def test_search_matches_brute_force(search, with_cells, monkeypatch):
+    redone = _count_searches_again(monkeypatch)
+    rng = np.random.RandomState(5)
+    reference, queries = rng.normal(size=(90, 12)), rng.normal(size=(60, 12))
+    reference[10:14] = reference[9]  # duplicated records: ties
+    queries[:5] = reference[[9, 20, 30, 40, 50]]  # copies
+    cells = None
+    if with_cells:
+        cells = (rng.randint(0, 4, size=90), rng.randint(0, 5, size=60))  # 4: a cell without rows
+        cells[0][10:14] = cells[0][9]
+        cells[1][:5] = cells[0][[9, 20, 30, 40, 50]]
+    for k in (1, 2, 3):
+        expected, all_distances = _brute_nearest(reference, queries, k, cells)
+        distances, positions = _search.nearest(reference, queries, k, cells)
+        np.testing.assert_allclose(distances, expected, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(np.take_along_axis(all_distances, positions, 1), distances, rtol=1e-12)
+        assert (distances[:5, 0] == 0).all()
+        if k > 1:  # distinct records, the duplicates included
+            assert (positions[:, 0] != positions[:, 1]).all()
+    if search == "screened":  # the screening proved all but the copy of the duplicated record
+        assert redone == [1, 1, 1]
+
+
+def _count_searches_again(monkeypatch) -> list:
+    """The number of queries of each search in double precision after a screening."""
+    redone = []
+    searched, screened = _search._searched, _search._screened
+    monkeypatch.setattr(_search, "_screened", lambda *args: redone.append(0) or screened(*args))
+
+    def counted(reference, queries, k):
+        if redone:
+            redone[-1] += len(queries)
+        return searched(reference, queries, k)
+
+    monkeypatch.setattr(_search, "_searched", counted)
+    return redone
+
+
+def test_screening_proves_its_answer_or_searches_again(monkeypatch):
+    _force_screening(monkeypatch)
+    redone = _count_searches_again(monkeypatch)
+    rng = np.random.RandomState(6)
+    reference, queries = rng.normal(size=(80, 10)), rng.normal(size=(40, 10))
+    _search.nearest(reference, queries, 2)
+    assert redone == [0]  # well-separated neighbours: every answer proven by the screening
+    # Far from the origin, rows 1e-3 apart (squared distances ~1e-5) are within the float32
+    # product's rounding (|r|² ~ 9000: about 7e-3), not float64's (~1e-12): the screening
+    # cannot order them, and every query is searched again in double precision.
+    far = 30 + reference * 1e-3
+    expected, _ = _brute_nearest(far, far[:40] + 1e-4, 2)
+    distances, _ = _search.nearest(far, far[:40] + 1e-4, 2)
+    assert redone == [0, 40]
+    np.testing.assert_allclose(distances, expected, rtol=1e-9)
+
+
+def test_search_is_the_same_on_any_number_of_threads(monkeypatch, search):
+    rng = np.random.RandomState(7)
+    reference, queries = rng.normal(size=(70, 11)), rng.normal(size=(50, 11))
+    results = []
+    for threads in (1, 2):
+        monkeypatch.setattr(_search, "_blas_threads", lambda threads=threads: threads)
+        results.append(_search.nearest(reference, queries, 2))
+    for one, two in zip(*results, strict=True):
+        np.testing.assert_array_equal(one, two)
+
+
+def test_huge_values_are_searched_in_double_precision():
+    reference = np.random.RandomState(8).normal(size=(5000, 12)) * 1e16  # beyond float32 products
+    assert not _search._worth_screening(reference, reference[:4000], 2)
+    assert _search._worth_screening(reference / 1e16, reference[:4000] / 1e16, 2)
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1.0, 1e3])
+def test_the_rounding_bound_holds_and_is_not_vacuous(scale):
+    rng = np.random.RandomState(9)
+    reference = rng.standard_t(3, size=(400, 30)) * scale
+    queries = rng.standard_t(3, size=(300, 30)) * scale
+    reference[0] *= 20  # the largest row sets the bound of every product
+    squared_norms = (reference**2).sum(axis=1)
+    augmented = np.hstack([reference, squared_norms[:, None]]).astype(np.float32)
+    block = np.hstack([-2 * queries, np.ones((300, 1))]).astype(np.float32)
+    exact = squared_norms[None, :] - 2 * queries @ reference.T
+    error = np.abs((block @ augmented.T).astype(np.float64) - exact)
+    query_norms = (queries**2).sum(axis=1)
+    bound = _search.rounding_bound(query_norms, np.sqrt(squared_norms.max()), 30)
+    assert (error <= bound[:, None]).all()
+    assert (error.max(axis=1) > bound / 2000).all()  # worst cases are within a few hundred of it

@@ -19,10 +19,14 @@ categorical column        1 if the categories differ (a missing value is a categ
 So a different category weighs as much as one real standard deviation of a continuous
 column.  The distance is Euclidean: each row is embedded as its standardized
 continuous values (missing values at 0), one 0/1 indicator per continuous column with
-missing values and a one-hot block per categorical column scaled by ``1/√2``, and the
-nearest real rows are found with scikit-learn's :class:`~sklearn.neighbors.NearestNeighbors`
-(exact search; the distances reported are recomputed exactly from the embedded rows,
-so a copy is at distance 0).
+missing values and a one-hot block per categorical column scaled by ``1/√2``.  The
+search for the nearest real rows is exhaustive: small tables go to scikit-learn's
+:class:`~sklearn.neighbors.NearestNeighbors`; large ones are screened in single
+precision, the widest categorical column searched category by category, and every
+answer is then either proven exact against the screening's rounding error or searched
+again in double precision (see :ref:`privacy-search`).  The distances reported are
+recomputed from the embedded rows in double precision, so a copy is at distance 0; of
+several real records at the same distance, which one is named is unspecified.
 
 *Exact copies* compare the encoded rows bit for bit: every column equal, a missing
 value equal to a missing value (of any kind), ``0.0`` equal to ``-0.0``.  A synthetic
@@ -35,14 +39,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.neighbors import NearestNeighbors
 
 from ._encoding import encode_tables
+from ._search import CATEGORY_WEIGHT, nearest
 
 __all__ = ["PrivacyReport", "privacy_report"]
-
-_TREE_MAX_DIMENSIONS = 8  # a k-d tree beats brute force only in few dimensions
-_CATEGORY_WEIGHT = np.sqrt(0.5)  # one-hot vectors sqrt(2)·w apart: a mismatch adds 1 to d²
 
 
 def _percentile(values: np.ndarray, q: float) -> float:
@@ -209,10 +210,18 @@ class _Embedding:
             has_missing = any((table[:, k] < 0).any() for table in encoded.codes)
             self.one_hot_sizes.append(max(n, highest + 1) + int(has_missing))
         self.n_dimensions = real.shape[1] + int(self.missing_axis.sum()) + sum(self.one_hot_sizes)
+        # The widest one-hot block stays out of the points, as cells searched one by one (see
+        # _search): fewer dimensions in the search's matrix products, the same distances.
+        widest = int(np.argmax(self.one_hot_sizes)) if self.one_hot_sizes else None
+        keeps_a_dimension = widest is not None and self.n_dimensions > self.one_hot_sizes[widest]
+        self.split = widest if keeps_a_dimension else None
 
-    def transform(self, continuous: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    def transform(self, continuous: np.ndarray, codes: np.ndarray, *, split: bool = False) -> np.ndarray:
+        """The embedded rows; with ``split``, without the block of the column :meth:`cells` codes."""
         n = len(continuous)
-        points = np.zeros((n, self.n_dimensions))
+        left_out = self.split if split else None
+        width = self.n_dimensions - (0 if left_out is None else self.one_hot_sizes[left_out])
+        points = np.zeros((n, width))
         p = continuous.shape[1]
         standardized = (continuous - self.center) / self.scale
         missing = np.isnan(standardized)
@@ -221,11 +230,21 @@ class _Embedding:
         offset = p + int(self.missing_axis.sum())
         rows = np.arange(n)
         for k, size in enumerate(self.one_hot_sizes):
-            column = codes[:, k]
-            # missing (-1) takes the block's last slot
-            points[rows, offset + np.where(column < 0, size - 1, column)] = _CATEGORY_WEIGHT
+            if k == left_out:
+                continue
+            points[rows, offset + self._slots(codes[:, k], size)] = CATEGORY_WEIGHT
             offset += size
         return points
+
+    def cells(self, codes: np.ndarray) -> np.ndarray | None:
+        """The codes of the column left out of the split points (None if there is none)."""
+        if self.split is None:
+            return None
+        return self._slots(codes[:, self.split], self.one_hot_sizes[self.split])
+
+    @staticmethod
+    def _slots(column: np.ndarray, size: int) -> np.ndarray:
+        return np.where(column < 0, size - 1, column)  # missing (-1) takes the block's last slot
 
 
 def _row_keys(continuous: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -235,18 +254,8 @@ def _row_keys(continuous: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return bits.view(np.dtype((np.void, bits.dtype.itemsize * bits.shape[1]))).ravel()
 
 
-def _nearest(reference: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(distances, positions) of the k nearest reference rows, closest first, distances exact."""
-    k = min(k, len(reference))
-    algorithm = "kd_tree" if reference.shape[1] <= _TREE_MAX_DIMENSIONS else "brute"
-    search = NearestNeighbors(n_neighbors=k, algorithm=algorithm).fit(reference)
-    positions = search.kneighbors(queries, return_distance=False)
-    # Brute force computes |a|² + |b|² - 2a·b, which rounds a copy's 0 to ~1e-8: recompute.
-    distances = np.empty(positions.shape)
-    for j in range(k):
-        distances[:, j] = np.sqrt(((queries - reference[positions[:, j]]) ** 2).sum(axis=1))
-    order = np.argsort(distances, axis=1, kind="stable")
-    return np.take_along_axis(distances, order, 1), np.take_along_axis(positions, order, 1)
+def _pair(cells: list, reference: int, queries: int):
+    return None if cells[reference] is None else (cells[reference], cells[queries])
 
 
 def privacy_report(
@@ -310,10 +319,13 @@ def privacy_report(
             "privacy_report needs at least one continuous or categorical column; the tables have none."
         )
     embedding = _Embedding(encoded)
-    points = [embedding.transform(c, k) for c, k in zip(encoded.continuous, encoded.codes, strict=True)]
+    points = [
+        embedding.transform(c, k, split=True) for c, k in zip(encoded.continuous, encoded.codes, strict=True)
+    ]
+    cells = [embedding.cells(k) for k in encoded.codes]
     keys = [_row_keys(c, k) for c, k in zip(encoded.continuous, encoded.codes, strict=True)]
 
-    distances, positions = _nearest(points[0], points[1], k=2)
+    distances, positions = nearest(points[0], points[1], k=2, cells=_pair(cells, 0, 1))
     if distances.shape[1] == 2:
         with np.errstate(divide="ignore", invalid="ignore"):
             nndr = np.where(distances[:, 1] > 0, distances[:, 0] / distances[:, 1], 0.0)
@@ -330,9 +342,9 @@ def privacy_report(
     )
     holdout_rows, holdout_copy_share = None, float("nan")
     if holdout is not None:
-        to_holdout, _ = _nearest(points[2], points[1], k=1)
+        to_holdout, _ = nearest(points[2], points[1], k=1, cells=_pair(cells, 2, 1))
         synthetic_rows["dcr_holdout"] = to_holdout[:, 0]
-        holdout_distances, holdout_positions = _nearest(points[0], points[2], k=1)
+        holdout_distances, holdout_positions = nearest(points[0], points[2], k=1, cells=_pair(cells, 0, 2))
         holdout_rows = pd.DataFrame({"dcr": holdout_distances[:, 0], "nearest_real": holdout_positions[:, 0]})
         holdout_copy_share = float(np.isin(keys[1], keys[2]).mean()) if len(keys[1]) else float("nan")
     scales = pd.DataFrame(

@@ -1,0 +1,249 @@
+"""Exact nearest neighbours among embedded rows, screened in single precision.
+
+Beyond the few dimensions where a k-d tree prunes, a search of ``n`` queries
+among ``m`` rows in ``d`` dimensions is a matrix product of ``n·m·d``
+multiply-adds.  scikit-learn's brute-force search does them in double
+precision (it converts single-precision input to double).  Large searches
+here do less of them, in single precision, where they run twice as fast,
+then make the answer exact:
+
+1. *One categorical column stays out of the product.*  Its one-hot block is
+   the widest; rows are searched cell by cell (the rows of one category), a
+   mismatch adding 1 to the squared distance of the whole cell at once.
+2. *Screening.*  The squared distance to row ``r`` is ``|q|² + t(q, r)`` with
+   ``t = |r|² - 2 q·r``: one float32 matrix product of ``[-2q, 1]`` by
+   ``[r, |r|²]``.  For each query the ``k + 1`` rows of smallest ``t`` (plus
+   the cell's mismatch) are kept, tile by tile.
+3. Their distances are recomputed from the float64 rows, and sorted.
+4. *The certificate.*  Every row left out has a value at least the
+   ``(k + 1)``-th smallest one, so its true squared distance is at least
+   that value plus ``|q|²`` less the rounding error of the product, which is
+   at most ``γ · (2 |q| R + R²)`` with ``R`` the largest ``|r|`` and
+   ``γ = (d + 4) u / (1 - (d + 4) u)``, ``u = 2⁻²⁴`` (the standard bound of
+   a dot product in floating point, with the inputs' rounding to float32).
+   Where that lower bound reaches the ``k``-th recomputed distance, no row
+   left out can be nearer: the ``k`` distances are exact.  The other
+   queries (near ties within the rounding error, such as rows equidistant
+   from several records) are searched again by scikit-learn, in double
+   precision.
+
+So the distances are those of an exhaustive double-precision search; among
+records at the same distance, which one is reported is unspecified.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from sklearn.neighbors import NearestNeighbors
+from threadpoolctl import threadpool_info, threadpool_limits
+
+__all__ = ["CATEGORY_WEIGHT", "nearest", "rounding_bound"]
+
+_TREE_MAX_DIMENSIONS = 8  # a k-d tree beats brute force only in few dimensions
+# Below this many query-row pairs the screening's set-up is not worth it.
+_SCREEN_MIN_PAIRS = 1 << 24
+# A query block times a reference tile of float32 products: 8 MiB, within the L3 cache.
+_QUERY_ROWS = 512
+_REFERENCE_ROWS = 4096
+# Values beyond this stay in double precision: their float32 products could overflow.
+_SCREEN_MAX_VALUE = 1e15
+_UNIT_ROUNDOFF = 2.0**-24
+CATEGORY_WEIGHT = np.sqrt(0.5)  # one-hot vectors sqrt(2)·w apart: a mismatch adds 1 to d²
+
+
+def nearest(
+    reference: np.ndarray, queries: np.ndarray, k: int, cells: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` reference rows nearest each query: (distances, positions), closest first.
+
+    Parameters
+    ----------
+    reference : ndarray of shape (m, d), float64
+    queries : ndarray of shape (n, d), float64
+    k : int
+        At most ``m`` neighbours are returned.
+    cells : (ndarray of shape (m,), ndarray of shape (n,)), default=None
+        Non-negative integer codes of a categorical column kept out of the
+        rows: where a query's code differs from a reference row's, their
+        squared distance gains 1.
+
+    Returns
+    -------
+    distances : ndarray of shape (n, min(k, m))
+        Euclidean distances, computed from the rows in double precision (a
+        copy of a reference row is at distance 0).
+    positions : ndarray of shape (n, min(k, m))
+        The reference rows at those distances.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> reference = np.array([[0.0, 0.0], [3.0, 4.0], [1.0, 0.0]])
+    >>> query = np.array([[0.2, 0.1]])
+    >>> distances, positions = nearest(reference, query, k=2)
+    >>> positions.tolist(), np.round(distances, 4).tolist()
+    ([[0, 2]], [[0.2236, 0.8062]])
+    >>> cells = (np.array([1, 0, 0]), np.array([0]))  # the first row is of another category
+    >>> distances, positions = nearest(reference, query, k=2, cells=cells)
+    >>> positions.tolist(), np.round(distances, 4).tolist()
+    ([[2, 0]], [[0.8062, 1.0247]])
+    """
+    k = min(k, len(reference))
+    if not _worth_screening(reference, queries, k):
+        if cells is not None:
+            reference, queries = _joined(reference, queries, cells)
+        return _searched(reference, queries, k)
+    candidates, lower_bounds = _screened(reference, queries, k + 1, cells)
+    distances = _distances(reference, queries, candidates, cells)
+    order = np.argsort(distances, axis=1, kind="stable")[:, :k]
+    distances = np.take_along_axis(distances, order, 1)
+    positions = np.take_along_axis(candidates, order, 1)
+    # Squared, with a margin for the rounding of the recomputed distances themselves.
+    unsure = np.flatnonzero(lower_bounds < distances[:, -1] ** 2 * (1 + 1e-12))
+    if unsure.size:
+        if cells is None:
+            full_reference, full_queries = reference, queries[unsure]
+        else:
+            full_reference, full_queries = _joined(reference, queries[unsure], (cells[0], cells[1][unsure]))
+        distances[unsure], positions[unsure] = _searched(full_reference, full_queries, k)
+    return distances, positions
+
+
+def _worth_screening(reference: np.ndarray, queries: np.ndarray, k: int) -> bool:
+    return (
+        reference.shape[1] > _TREE_MAX_DIMENSIONS
+        and len(reference) > k
+        and len(reference) * len(queries) >= _SCREEN_MIN_PAIRS
+        and bool(np.abs(reference).max() <= _SCREEN_MAX_VALUE)
+        and bool(np.abs(queries).max() <= _SCREEN_MAX_VALUE)
+    )
+
+
+def _joined(reference: np.ndarray, queries: np.ndarray, cells) -> tuple[np.ndarray, np.ndarray]:
+    """The rows with the cells' column put back, as a scaled one-hot block."""
+    n_cells = 1 + max(int(codes.max(initial=0)) for codes in cells)
+    joined = []
+    for rows, codes in zip((reference, queries), cells, strict=True):
+        block = np.zeros((len(rows), n_cells))
+        block[np.arange(len(rows)), codes] = CATEGORY_WEIGHT
+        joined.append(np.hstack([rows, block]))
+    return joined[0], joined[1]
+
+
+def _searched(reference: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's exact search, the distances recomputed from the rows."""
+    if not len(queries):
+        return np.empty((0, k)), np.empty((0, k), dtype=np.intp)
+    algorithm = "kd_tree" if reference.shape[1] <= _TREE_MAX_DIMENSIONS else "brute"
+    search = NearestNeighbors(n_neighbors=k, algorithm=algorithm).fit(reference)
+    positions = search.kneighbors(queries, return_distance=False)
+    # Brute force computes |a|² + |b|² - 2a·b, which rounds a copy's 0 to ~1e-8: recompute.
+    distances = _distances(reference, queries, positions)
+    order = np.argsort(distances, axis=1, kind="stable")
+    return np.take_along_axis(distances, order, 1), np.take_along_axis(positions, order, 1)
+
+
+def _distances(reference: np.ndarray, queries: np.ndarray, positions: np.ndarray, cells=None) -> np.ndarray:
+    distances = np.empty(positions.shape)
+    for j in range(positions.shape[1]):
+        squared = ((queries - reference[positions[:, j]]) ** 2).sum(axis=1)
+        if cells is not None:
+            squared += cells[0][positions[:, j]] != cells[1]
+        distances[:, j] = np.sqrt(squared)
+    return distances
+
+
+def _screened(
+    reference: np.ndarray, queries: np.ndarray, n_candidates: int, cells=None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``n_candidates`` rows of smallest float32 ``t`` (plus mismatch) per query, and a lower
+    bound of the squared distance of every other row (see the module's docstring)."""
+    n_rows, n_dims = reference.shape
+    if cells is None:
+        order, cell_codes, cell_starts = None, np.zeros(1, dtype=np.intp), np.array([0, n_rows])
+        query_cells = np.zeros(len(queries), dtype=np.intp)
+    else:
+        # Reference rows sorted by cell: a cell's rows are one range, searched tile by tile.
+        order = np.argsort(cells[0], kind="stable")
+        cell_codes, counts = np.unique(cells[0], return_counts=True)
+        cell_starts = np.concatenate(([0], np.cumsum(counts)))
+        query_cells = cells[1]
+    rows_in_order = reference if order is None else reference[order]
+    squared_norms = np.einsum("ij,ij->i", rows_in_order, rows_in_order)
+    augmented = np.empty((n_rows, n_dims + 1), dtype=np.float32)
+    augmented[:, :n_dims] = rows_in_order
+    augmented[:, n_dims] = squared_norms
+    largest = float(np.sqrt(squared_norms.max()))
+    tiles = [
+        (int(code), offset, min(offset + _REFERENCE_ROWS, int(stop)))
+        for code, start, stop in zip(cell_codes, cell_starts[:-1], cell_starts[1:], strict=True)
+        for offset in range(int(start), int(stop), _REFERENCE_ROWS)
+    ]
+
+    candidates = np.empty((len(queries), n_candidates), dtype=np.intp)
+    lower_bounds = np.empty(len(queries))
+    scratch = threading.local()
+
+    def screen_block(start: int) -> None:
+        if not hasattr(scratch, "products"):
+            scratch.products = np.empty(_QUERY_ROWS * _REFERENCE_ROWS, dtype=np.float32)
+            scratch.block = np.empty((_QUERY_ROWS, n_dims + 1), dtype=np.float32)
+        rows = queries[start : start + _QUERY_ROWS]
+        size = len(rows)
+        block = scratch.block[:size]
+        np.multiply(rows, -2.0, out=block[:, :n_dims], casting="same_kind")
+        block[:, n_dims] = 1.0
+        block_cells = query_cells[start : start + size]
+        index = np.arange(size)
+        values, positions = [], []
+        for code, first, stop in tiles:
+            # a contiguous product even for a narrower tile: BLAS writes it directly
+            t = scratch.products[: size * (stop - first)].reshape(size, stop - first)
+            np.matmul(block, augmented[first:stop].T, out=t)
+            mismatch = (block_cells != code).astype(np.float64)
+            for _ in range(min(n_candidates, stop - first)):
+                best = t.argmin(axis=1)
+                values.append(t[index, best] + mismatch)  # in float64: no rounding added
+                positions.append(best + first)
+                t[index, best] = np.inf
+        values, positions = np.stack(values, axis=1), np.stack(positions, axis=1)
+        kept = np.argsort(values, axis=1, kind="stable")[:, :n_candidates]
+        chosen = np.take_along_axis(positions, kept, 1)
+        candidates[start : start + size] = chosen if order is None else order[chosen]
+        threshold = np.take_along_axis(values, kept[:, -1:], 1)[:, 0]
+        query_norms = np.einsum("ij,ij->i", rows, rows)
+        error = rounding_bound(query_norms, largest, n_dims)
+        lower_bounds[start : start + size] = query_norms + threshold - error
+
+    # Query blocks by threads, one BLAS thread each: the argmin passes (which release the
+    # GIL) then run in parallel too, where a threaded product alone leaves them serial.
+    starts = range(0, len(queries), _QUERY_ROWS)
+    workers = min(_blas_threads(), len(starts))
+    if workers > 1:
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+            list(pool.map(screen_block, starts))
+    else:
+        for start in starts:
+            screen_block(start)
+    return candidates, lower_bounds
+
+
+def rounding_bound(query_norms: np.ndarray, largest: float, n_dims: int) -> np.ndarray:
+    """The largest error of the float32 ``t = |r|² - 2 q·r`` of each query, over rows ``|r| <= largest``.
+
+    ``γ · Σ |[-2q, 1]_i · [r, |r|²]_i| <= γ · (2 |q| |r| + |r|²)``, with ``γ`` for
+    ``d + 1`` products and the rounding of both inputs to float32, and room
+    for underflow.
+    """
+    terms = n_dims + 4
+    gamma = terms * _UNIT_ROUNDOFF / (1 - terms * _UNIT_ROUNDOFF)
+    return gamma * (2 * np.sqrt(query_norms) * largest + largest**2) + terms * np.finfo(np.float32).tiny
+
+
+def _blas_threads() -> int:
+    """The threads the BLAS may use (what the user allowed, e.g. by ``OMP_NUM_THREADS``)."""
+    counts = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    return max(counts, default=1)
