@@ -4,7 +4,7 @@ Beyond the few dimensions where a k-d tree prunes, a search of ``n`` queries
 among ``m`` rows in ``d`` dimensions is a matrix product of ``n·m·d``
 multiply-adds.  scikit-learn's brute-force search does them in double
 precision (it converts single-precision input to double).  Large searches
-here do less of them, in single precision, where they run twice as fast,
+here do fewer of them, in single precision, where they run twice as fast,
 then make the answer exact:
 
 1. *One categorical column stays out of the product.*  Its one-hot block is
@@ -25,7 +25,9 @@ then make the answer exact:
    left out can be nearer: the ``k`` distances are exact.  The other
    queries (near ties within the rounding error, such as rows equidistant
    from several records) are searched again by scikit-learn, in double
-   precision.
+   precision.  Where most rows tie like that (tables of categorical columns
+   only), the screening gives up after its first queries and scikit-learn
+   searches them all.
 
 So the distances are those of an exhaustive double-precision search; among
 records at the same distance, which one is reported is unspecified.
@@ -48,6 +50,9 @@ _SCREEN_MIN_PAIRS = 1 << 24
 # A query block times a reference tile of float32 products: 8 MiB, within the L3 cache.
 _QUERY_ROWS = 512
 _REFERENCE_ROWS = 4096
+# The screening is given up when it proves fewer than half the answers of its first queries.
+_PROBE_ROWS = 4096
+_MOST_UNPROVEN = 0.5
 # Values beyond this stay in double precision: their float32 products could overflow.
 _SCREEN_MAX_VALUE = 1e15
 _UNIT_ROUNDOFF = 2.0**-24
@@ -93,23 +98,43 @@ def nearest(
     """
     k = min(k, len(reference))
     if not _worth_screening(reference, queries, k):
-        if cells is not None:
-            reference, queries = _joined(reference, queries, cells)
-        return _searched(reference, queries, k)
+        return _searched(*_whole(reference, queries, cells), k)
+    # A first few blocks tell whether the screening proves most answers; on tables where most
+    # rows tie with several records (categorical columns only) it proves few: search at once.
+    probe = min(len(queries), _PROBE_ROWS)
+    first = _screened_and_proven(reference, queries[:probe], k, _rows_of(cells, slice(0, probe)))
+    if len(first[2]) > probe * _MOST_UNPROVEN:
+        return _searched(*_whole(reference, queries, cells), k)
+    rest = _screened_and_proven(reference, queries[probe:], k, _rows_of(cells, slice(probe, None)))
+    distances, positions = np.vstack([first[0], rest[0]]), np.vstack([first[1], rest[1]])
+    unproven = np.concatenate([first[2], rest[2] + probe])
+    if unproven.size:
+        distances[unproven], positions[unproven] = _searched(
+            *_whole(reference, queries[unproven], _rows_of(cells, unproven)), k
+        )
+    return distances, positions
+
+
+def _screened_and_proven(reference, queries, k, cells):
+    """The screening's (distances, positions) and the queries its certificate does not prove."""
     candidates, lower_bounds = _screened(reference, queries, k + 1, cells)
     distances = _distances(reference, queries, candidates, cells)
     order = np.argsort(distances, axis=1, kind="stable")[:, :k]
     distances = np.take_along_axis(distances, order, 1)
     positions = np.take_along_axis(candidates, order, 1)
     # Squared, with a margin for the rounding of the recomputed distances themselves.
-    unsure = np.flatnonzero(lower_bounds < distances[:, -1] ** 2 * (1 + 1e-12))
-    if unsure.size:
-        if cells is None:
-            full_reference, full_queries = reference, queries[unsure]
-        else:
-            full_reference, full_queries = _joined(reference, queries[unsure], (cells[0], cells[1][unsure]))
-        distances[unsure], positions[unsure] = _searched(full_reference, full_queries, k)
-    return distances, positions
+    unproven = np.flatnonzero(lower_bounds < distances[:, -1] ** 2 * (1 + 1e-12))
+    return distances, positions, unproven
+
+
+def _rows_of(cells, rows):
+    """The cells with the queries' codes restricted to ``rows``."""
+    return None if cells is None else (cells[0], cells[1][rows])
+
+
+def _whole(reference, queries, cells):
+    """The rows with the cells' column in them, for scikit-learn's search."""
+    return (reference, queries) if cells is None else _joined(reference, queries, cells)
 
 
 def _worth_screening(reference: np.ndarray, queries: np.ndarray, k: int) -> bool:
