@@ -19,6 +19,12 @@ Which rows need a look:
   for;
 - any other table (only grid, discrete and categorical columns): every row
   is checked.
+
+Up to 16 rows to check are compared with the real rows that share their
+watched value, found by one pass over that column; more go through an index
+of every real row (its hashes, sorted), built once per fit.  Checking a
+handful of rows (a row paired with itself under ``distinct_parents=False``)
+through the index made ``sample`` at 10**6 rows 2.5 times as slow.
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ __all__ = ["CopyFinder"]
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: an odd constant that mixes bits
 _MISSING = np.uint64(0x7FF8DEADBEEF0001)  # the hashed stand-in of a missing value
+# Up to this many rows to check, a scan of the watched column beats indexing every real row
+# (np.isin then compares the column with each of them: a pass of about 1 ms per 10**6 rows each).
+_SCAN_MAX_ROWS = 16
 
 
 class CopyFinder:
@@ -63,20 +72,22 @@ class CopyFinder:
             None,
         )
         self._real_keys = None
+        self._real_watched_key = None
 
     def _keys(self, continuous: np.ndarray, categorical: np.ndarray) -> list[np.ndarray]:
         """Per output column, uint64 keys equal iff the decoded values are (missing included)."""
-        keys = []
-        for k, handler in enumerate(self._codec.continuous_handlers):
-            values, missing = handler.exact(np.array(continuous[:, k], dtype=np.float64))
-            if values.dtype.kind == "f":
-                values = values + 0.0  # -0.0 and 0.0 decode equal
-            key = np.ascontiguousarray(values).view(np.uint64).copy()
-            key[missing] = _MISSING
-            keys.append(key)
+        keys = [self._continuous_key(k, continuous[:, k]) for k in range(continuous.shape[1])]
         for k in range(categorical.shape[1]):
             keys.append(categorical[:, k].astype(np.int64).view(np.uint64))
         return keys
+
+    def _continuous_key(self, k: int, column: np.ndarray) -> np.ndarray:
+        values, missing = self._codec.continuous_handlers[k].exact(np.array(column, dtype=np.float64))
+        if values.dtype.kind == "f":
+            values = values + 0.0  # -0.0 and 0.0 decode equal
+        key = np.ascontiguousarray(values).view(np.uint64).copy()
+        key[missing] = _MISSING
+        return key
 
     @staticmethod
     def _hash(keys: list[np.ndarray], n_rows: int) -> np.ndarray:
@@ -114,6 +125,8 @@ class CopyFinder:
         rows = np.arange(len(continuous)) if candidates is None else np.flatnonzero(candidates)
         if not self.needed or rows.size == 0:
             return np.empty(0, dtype=np.intp)
+        if self._real_keys is None and self.watched_column is not None and rows.size <= _SCAN_MAX_ROWS:
+            return rows[self._scanned(continuous[rows], categorical[rows])]
         keys = self._keys(continuous[rows], categorical[rows])
         hashed = self._hash(keys, rows.size)
         real_keys, real_sorted, real_order = self._real()
@@ -136,3 +149,26 @@ class CopyFinder:
             confirmed[np.flatnonzero(open_)[equal]] = True
             position[open_] += 1
         return rows[hit[confirmed]]
+
+    def _scanned(self, continuous: np.ndarray, categorical: np.ndarray) -> np.ndarray:
+        """Which of a few rows equal a real row, by a scan of the watched column.
+
+        A row can only equal the real rows that share its watched value: those
+        are found in one pass over that column, then compared column by column.
+        Indexing every real row instead (hashing the whole table and sorting
+        the hashes) costs about 0.2 s at 10**6 rows, which a handful of rows
+        to check (a row paired with itself, parents that share their watched
+        value) would otherwise pay at every fit.
+        """
+        k = self.watched_column
+        keys = self._keys(continuous, categorical)
+        if self._real_watched_key is None:  # kept for the redraws that follow
+            self._real_watched_key = self._continuous_key(k, self._continuous[:, k])
+        sharing = np.flatnonzero(np.isin(self._real_watched_key, keys[k]))
+        if sharing.size == 0:
+            return np.empty(0, dtype=np.intp)
+        real_keys = self._keys(self._continuous[sharing], self._categorical[sharing])
+        equal = np.ones((len(continuous), sharing.size), dtype=bool)
+        for key, real_key in zip(keys, real_keys, strict=True):
+            equal &= key[:, None] == real_key[None, :]
+        return np.flatnonzero(equal.any(axis=1))

@@ -123,6 +123,33 @@ def test_copies_of_real_rows_are_found_exactly():
     assert found.tolist() == [0, 1]
 
 
+def test_a_few_rows_are_checked_by_a_scan_that_agrees_with_the_index(monkeypatch):
+    from skmixup import _copies
+    from skmixup.columns import TableCodec
+
+    rng = np.random.RandomState(4)
+    x = rng.normal(size=300)
+    x[10:20] = x[0]  # real rows that share their watched value
+    x[30], x[40] = -0.0, np.nan
+    frame = pd.DataFrame({"x": x, "y": rng.normal(size=300), "c": rng.choice(["a", "b"], size=300)})
+    codec = TableCodec()
+    continuous, categorical = codec.fit_encode(frame)
+    synthetic = continuous[[0, 12, 30, 0, 40, 12, 5]].copy()
+    codes = categorical[[0, 12, 30, 0, 40, 12, 5]].copy()
+    synthetic[2, 0] = 0.0  # equal to -0.0
+    synthetic[3, 1] += 1.0  # row 0's watched value, another y: no copy
+    codes[5] = 1 - codes[5]  # row 12 with the other category: no copy
+    synthetic[6, 0] = x[0]  # row 5 with row 0's watched value: no copy
+    finders = []
+    for scan_max_rows in (16, 0):  # a scan of the watched column, then the index of every real row
+        monkeypatch.setattr(_copies, "_SCAN_MAX_ROWS", scan_max_rows)
+        finder = _copies.CopyFinder(codec, continuous, categorical)
+        assert codec.continuous_handlers[finder.watched_column].name == "x"
+        finders.append(finder.copies(synthetic, codes).tolist())
+        assert (finder._real_keys is None) == (scan_max_rows == 16)
+    assert finders[0] == finders[1] == [0, 1, 2, 4]
+
+
 def test_rows_that_cannot_be_new_get_another_kept_parent_and_a_warning():
     # Where x is missing a row is one of 150 (k, s) combinations, nearly all of them real rows:
     # keeping their kept parent (and its missing x) they cannot differ from every real row.
