@@ -300,3 +300,24 @@ def test_the_rounding_bound_holds_and_is_not_vacuous(scale):
     bound = _search.rounding_bound(query_norms, np.sqrt(squared_norms.max()), 30)
     assert (error <= bound[:, None]).all()
     assert (error.max(axis=1) > bound / 2000).all()  # worst cases are within a few hundred of it
+
+
+def test_the_search_points_keep_every_distance_in_fewer_dimensions(tables):
+    from skmixup.diagnostics._encoding import encode_tables
+    from skmixup.diagnostics.privacy import _Embedding
+
+    real, synthetic, holdout = tables
+    encoded = encode_tables(real, [synthetic, holdout], "auto", None, new_categories=True)
+    embedding = _Embedding(encoded)
+    tables_ = list(zip(encoded.continuous, encoded.codes, strict=True))
+    full = [embedding.transform(c, k) for c, k in tables_]
+    points = [embedding.transform(c, k, for_search=True) for c, k in tables_]
+    cells = [embedding.cells(k) for _, k in tables_]
+    sizes = embedding.one_hot_sizes  # c: a, b, c, z (the holdout's) and missing; b: two values
+    assert sizes == [5, 2] and embedding.split == 0
+    assert points[0].shape[1] == full[0].shape[1] - 5 - 1  # c left out, b's block one dimension
+    for query in (1, 2):
+        expected = ((full[query][:, None, :] - full[0][None, :, :]) ** 2).sum(-1)
+        squared = ((points[query][:, None, :] - points[0][None, :, :]) ** 2).sum(-1)
+        squared += cells[query][:, None] != cells[0][None, :]
+        np.testing.assert_allclose(squared, expected, rtol=0, atol=1e-12)

@@ -7,9 +7,10 @@ precision (it converts single-precision input to double).  Large searches
 here do fewer of them, in single precision, where they run twice as fast,
 then make the answer exact:
 
-1. *One categorical column stays out of the product.*  Its one-hot block is
-   the widest; rows are searched cell by cell (the rows of one category), a
-   mismatch adding 1 to the squared distance of the whole cell at once.
+1. *One categorical column stays out of the product* (``cells``; the
+   privacy report leaves out the one with the widest one-hot block): rows are
+   searched cell by cell (the rows of one category), a mismatch adding 1 to
+   the squared distance of the whole cell at once.
 2. *Screening.*  The squared distance to row ``r`` is ``|q|² + t(q, r)`` with
    ``t = |r|² - 2 q·r``: one float32 matrix product of ``[-2q, 1]`` by
    ``[r, |r|²]``.  For each query the ``k + 1`` rows of smallest ``t`` (plus

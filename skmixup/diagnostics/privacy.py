@@ -20,13 +20,15 @@ So a different category weighs as much as one real standard deviation of a conti
 column.  The distance is Euclidean: each row is embedded as its standardized
 continuous values (missing values at 0), one 0/1 indicator per continuous column with
 missing values and a one-hot block per categorical column scaled by ``1/√2``.  The
-search for the nearest real rows is exhaustive: small tables go to scikit-learn's
+search for the nearest real rows is exhaustive, on points at the same distances in
+fewer dimensions (the widest categorical column searched category by category, the
+others as simplices): small tables go to scikit-learn's
 :class:`~sklearn.neighbors.NearestNeighbors`; large ones are screened in single
-precision, the widest categorical column searched category by category, and every
-answer is then either proven exact against the screening's rounding error or searched
-again in double precision (see :ref:`privacy-search`).  The distances reported are
-recomputed from the embedded rows in double precision, so a copy is at distance 0; of
-several real records at the same distance, which one is named is unspecified.
+precision, and every answer is then either proven exact against the screening's
+rounding error or searched again in double precision (see :ref:`privacy-search`).  The
+distances reported are recomputed from those points in double precision, so a copy is
+at distance 0; of several real records at the same distance, which one is named is
+unspecified.
 
 *Exact copies* compare the encoded rows bit for bit: every column equal, a missing
 value equal to a missing value (of any kind), ``0.0`` equal to ``-0.0``.  A synthetic
@@ -39,6 +41,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.linalg import helmert
 
 from ._encoding import encode_tables
 from ._search import CATEGORY_WEIGHT, nearest
@@ -211,33 +214,51 @@ class _Embedding:
             self.one_hot_sizes.append(max(n, highest + 1) + int(has_missing))
         self.n_dimensions = real.shape[1] + int(self.missing_axis.sum()) + sum(self.one_hot_sizes)
         # The widest one-hot block stays out of the points, as cells searched one by one (see
-        # _search): fewer dimensions in the search's matrix products, the same distances.
+        # _search), and the others become simplices: fewer dimensions in the search's matrix
+        # products, the same distances.  Each needs the points to keep a dimension.
+        numbers = real.shape[1] + int(self.missing_axis.sum())
+        simplex_width = numbers + sum(self.one_hot_sizes) - len(self.one_hot_sizes)
         widest = int(np.argmax(self.one_hot_sizes)) if self.one_hot_sizes else None
-        keeps_a_dimension = widest is not None and self.n_dimensions > self.one_hot_sizes[widest]
+        keeps_a_dimension = widest is not None and simplex_width - (self.one_hot_sizes[widest] - 1) >= 1
         self.split = widest if keeps_a_dimension else None
+        self.simplices = simplex_width >= 1  # else every column is categorical with one category
 
-    def transform(self, continuous: np.ndarray, codes: np.ndarray, *, split: bool = False) -> np.ndarray:
-        """The embedded rows; with ``split``, without the block of the column :meth:`cells` codes."""
+    def transform(self, continuous: np.ndarray, codes: np.ndarray, *, for_search: bool = False) -> np.ndarray:
+        """The embedded rows.
+
+        With ``for_search``, the points the search compares, at the same
+        distances in fewer dimensions: without the block of the column
+        :meth:`cells` codes, and with each other block of ``L`` slots as the
+        vertices of a regular simplex in ``L - 1`` dimensions, 1 apart like the
+        scaled one-hot vectors (the columns of the Helmert matrix, which are
+        orthonormal and orthogonal to the ones vector, scaled by ``1/√2``).  The
+        blocks stay one-hot if the points would have no dimension left.
+        """
         n = len(continuous)
-        left_out = self.split if split else None
-        width = self.n_dimensions - (0 if left_out is None else self.one_hot_sizes[left_out])
-        points = np.zeros((n, width))
+        left_out = self.split if for_search else None
+        simplices = for_search and self.simplices
+        sizes = [0 if k == left_out else size - simplices for k, size in enumerate(self.one_hot_sizes)]
         p = continuous.shape[1]
+        offset = p + int(self.missing_axis.sum())
+        points = np.zeros((n, offset + sum(sizes)))
         standardized = (continuous - self.center) / self.scale
         missing = np.isnan(standardized)
         points[:, :p] = np.where(missing, 0.0, standardized)
-        points[:, p : p + self.missing_axis.sum()] = missing[:, self.missing_axis]
-        offset = p + int(self.missing_axis.sum())
+        points[:, p:offset] = missing[:, self.missing_axis]
         rows = np.arange(n)
-        for k, size in enumerate(self.one_hot_sizes):
-            if k == left_out:
+        for k, (size, width) in enumerate(zip(self.one_hot_sizes, sizes, strict=True)):
+            if not width:  # the column left out, or a simplex of one category
                 continue
-            points[rows, offset + self._slots(codes[:, k], size)] = CATEGORY_WEIGHT
-            offset += size
+            slots = self._slots(codes[:, k], size)
+            if simplices:
+                points[:, offset : offset + width] = (helmert(size).T * CATEGORY_WEIGHT)[slots]
+            else:
+                points[rows, offset + slots] = CATEGORY_WEIGHT
+            offset += width
         return points
 
     def cells(self, codes: np.ndarray) -> np.ndarray | None:
-        """The codes of the column left out of the split points (None if there is none)."""
+        """The codes of the column left out of the search's points (None if there is none)."""
         if self.split is None:
             return None
         return self._slots(codes[:, self.split], self.one_hot_sizes[self.split])
@@ -320,7 +341,8 @@ def privacy_report(
         )
     embedding = _Embedding(encoded)
     points = [
-        embedding.transform(c, k, split=True) for c, k in zip(encoded.continuous, encoded.codes, strict=True)
+        embedding.transform(c, k, for_search=True)
+        for c, k in zip(encoded.continuous, encoded.codes, strict=True)
     ]
     cells = [embedding.cells(k) for k in encoded.codes]
     keys = [_row_keys(c, k) for c, k in zip(encoded.continuous, encoded.codes, strict=True)]
