@@ -31,8 +31,8 @@ from .weights import EpBeta, WeightDistribution, check_weights
 __all__ = ["StructurePreservingMixup"]
 
 # Copies of real rows are drawn again at most this many times before a warning says so: the
-# first times their weights only, then their other parents too (the kept parent stays), last
-# every parent.
+# first times their weights only (but for rows whose parents are one row), then their other
+# parents too (the kept parent stays), last every parent.
 _COPY_REDRAWS = 32
 _WEIGHT_REDRAWS = 8
 _PARENT_REDRAWS = 16
@@ -175,9 +175,10 @@ class StructurePreservingMixup(BaseOverSampler):
         columns (a row rounded back onto its parent by a value grid, a
         weight that rounds to exactly one, or the mix of two equal rows), so
         that no real row is ever output: first its weights, from the law
-        given its kept parent, then its other parents too, so that its
-        categories and missing values, and the shares and missing rates of
-        the table, stay as they are.  A row that still cannot differ from
+        given its kept parent (and at once its other parents, if they are
+        all one row, as independent parents can be), then its other parents
+        too, so that its categories and missing values, and the shares and
+        missing rates of the table, stay as they are.  A row that still cannot differ from
         every real row (its mixed values all missing, or all the values it
         can take real rows') gets another kept parent, which biases the
         shares of such rows; a warning says so above 1 % of the rows.  Rows
@@ -665,7 +666,8 @@ class StructurePreservingMixup(BaseOverSampler):
         """Draw again the rows equal to a real row, in place, until none is (or give up and warn).
 
         First the weights only, from the law conditioned on keeping the same
-        parent, then the other parents too: the row keeps its kept parent, so
+        parent (and the other parents of a row whose parents are all one row,
+        which no weight changes), then the other parents too: the row keeps its kept parent, so
         its categories and missing values, and the shares and missing rates
         are untouched.  The rows still copies after that cannot differ from
         every real row with that kept parent (its mixed values are all
@@ -693,8 +695,15 @@ class StructurePreservingMixup(BaseOverSampler):
                 break
             if draw is None or attempt < _PARENT_REDRAWS:
                 new_drawn = drawn[found]
-                if draw is not None and attempt >= _WEIGHT_REDRAWS:
-                    new_drawn = _keeping_parent(draw(found.size, strata_of(found)), new_drawn, kept[found])
+                if draw is not None:
+                    # A row whose parents are all one row is that row whatever its weights
+                    # (independent parents): its other parents are drawn again at once.
+                    again = (new_drawn == new_drawn[:, :1]).all(axis=1) | (attempt >= _WEIGHT_REDRAWS)
+                    if again.any():
+                        rows = found[again]
+                        new_drawn[again] = _keeping_parent(
+                            draw(rows.size, strata_of(rows)), new_drawn[again], kept[rows]
+                        )
                 new_weights, new_kept = self._weights_keeping(kept[found], weights[found], generator)
             else:
                 moved[found] = True

@@ -222,6 +222,26 @@ def test_independent_parents_leave_no_row_equal_to_a_real_one_up_to_rounding():
     assert near.sum() == 0
 
 
+def test_rows_drawn_as_both_parents_get_new_parents_at_the_first_redraw(monkeypatch):
+    # New weights cannot change a row whose parents are one row: its other parent is drawn
+    # again at once (before, eight rounds of new weights left all 4023 such rows copies).
+    from skmixup import _copies
+
+    checked = []
+    copies = _copies.CopyFinder.copies
+
+    def counted(self, continuous, categorical, candidates=None):
+        checked.append(len(continuous) if candidates is None else int(candidates.sum()))
+        return copies(self, continuous, categorical, candidates)
+
+    monkeypatch.setattr(_copies.CopyFinder, "copies", counted)
+    X = np.random.RandomState(0).normal(size=(5, 3))
+    StructurePreservingMixup(distinct_parents=False, random_state=0).fit(X).sample(20_000)
+    # about 20 000 / 5 rows drawn twice; then those of them drawn twice again: a fifth
+    assert abs(checked[0] - 4000) < 5 * np.sqrt(20_000 * 0.2 * 0.8)
+    assert checked[1] < 0.3 * checked[0] and len(checked) <= 8
+
+
 # ----------------------------------------------------------------- identifiers
 
 
