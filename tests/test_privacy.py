@@ -268,6 +268,18 @@ def test_screening_proves_its_answer_or_searches_again(monkeypatch):
     np.testing.assert_allclose(distances, expected, rtol=1e-9)
 
 
+def test_an_outlying_row_loosens_the_bound_of_its_own_tile_only(monkeypatch):
+    _force_screening(monkeypatch)
+    redone = _count_searches_again(monkeypatch)
+    rng = np.random.RandomState(10)
+    reference, queries = rng.normal(size=(200, 12)), rng.normal(size=(100, 12))
+    reference[17] *= 1000  # its float32 products may be off by ~10 in t, where neighbours are ~1 apart
+    expected, _ = _brute_nearest(reference, queries, 2)
+    distances, _ = _search.nearest(reference, queries, 2)
+    np.testing.assert_allclose(distances, expected, rtol=1e-12)
+    assert redone == []  # proven: the outlier's tile is far from every query
+
+
 def test_search_is_the_same_on_any_number_of_threads(monkeypatch, search):
     rng = np.random.RandomState(7)
     reference, queries = rng.normal(size=(70, 11)), rng.normal(size=(50, 11))
@@ -321,3 +333,22 @@ def test_the_search_points_keep_every_distance_in_fewer_dimensions(tables):
         squared = ((points[query][:, None, :] - points[0][None, :, :]) ** 2).sum(-1)
         squared += cells[query][:, None] != cells[0][None, :]
         np.testing.assert_allclose(squared, expected, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("far", [False, True], ids=["spread rows", "rows float32 cannot order"])
+def test_the_screening_bounds_every_row_it_leaves_out(monkeypatch, far):
+    _force_screening(monkeypatch)
+    rng = np.random.RandomState(11)
+    reference, queries = rng.normal(size=(120, 10)), rng.normal(size=(60, 10))
+    if far:  # products rounded by ~1e-2, rows ~1e-5 apart in squared distance
+        reference, queries = 30 + reference * 1e-3, 30 + queries * 1e-3
+    reference[7] *= 50  # an outlying row, in a tile of its own
+    candidates, lower_bounds = _search._screened(reference, queries, 3)
+    _, squared = _brute_nearest(reference, queries, 1)
+    squared = squared**2
+    left_out = np.ones(squared.shape, dtype=bool)
+    np.put_along_axis(left_out, candidates, False, axis=1)
+    nearest_left_out = np.where(left_out, squared, np.inf).min(axis=1)
+    assert (lower_bounds <= nearest_left_out).all()
+    if not far:  # and the bound is close: the rounding error of rows within a few units
+        assert (nearest_left_out - lower_bounds < 1e-3).all()

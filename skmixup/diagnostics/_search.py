@@ -16,14 +16,17 @@ then make the answer exact:
    ``[r, |r|²]``.  For each query the ``k + 1`` rows of smallest ``t`` (plus
    the cell's mismatch) are kept, tile by tile.
 3. Their distances are recomputed from the float64 rows, and sorted.
-4. *The certificate.*  Every row left out has a value at least the
-   ``(k + 1)``-th smallest one, so its true squared distance is at least
-   that value plus ``|q|²`` less the rounding error of the product, which is
-   at most ``γ · (2 |q| R + R²)`` with ``R`` the largest ``|r|`` and
-   ``γ = (d + 4) u / (1 - (d + 4) u)``, ``u = 2⁻²⁴`` (the standard bound of
-   a dot product in floating point, with the inputs' rounding to float32).
-   Where that lower bound reaches the ``k``-th recomputed distance, no row
-   left out can be nearer: the ``k`` distances are exact.  The other
+4. *The certificate.*  Every row left out of a tile has a value at least
+   the smallest of the tile's values not kept (or its last value taken), so
+   its true squared distance is at least that value plus ``|q|²`` less the
+   rounding error of the product, which is at most ``γ · (2 |q| R + R²)``
+   with ``R`` the largest ``|r|`` of the tile and ``γ = (d + 4) u / (1 -
+   (d + 4) u)``, ``u = 2⁻²⁴`` (the standard bound of a dot product in
+   floating point, with the inputs' rounding to float32).  The rows of a
+   cell are sorted by norm and cut into tiles of similar norms, so a few
+   outlying rows loosen the bound of their own tile only.  Where the least
+   of these bounds over the tiles reaches the ``k``-th recomputed distance,
+   no row left out can be nearer: the ``k`` distances are exact.  The other
    queries (near ties within the rounding error, such as rows equidistant
    from several records) are searched again by scikit-learn, in double
    precision.  Where most rows tie like that (tables of categorical columns
@@ -43,7 +46,7 @@ import numpy as np
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_info, threadpool_limits
 
-__all__ = ["CATEGORY_WEIGHT", "nearest", "rounding_bound"]
+__all__ = ["CATEGORY_WEIGHT", "least_left_out", "nearest", "rounding_bound"]
 
 _TREE_MAX_DIMENSIONS = 8  # a k-d tree beats brute force only in few dimensions
 # Below this many query-row pairs the screening's set-up is not worth it.
@@ -51,6 +54,8 @@ _SCREEN_MIN_PAIRS = 1 << 24
 # A query block times a reference tile of float32 products: 8 MiB, within the L3 cache.
 _QUERY_ROWS = 512
 _REFERENCE_ROWS = 4096
+# A tile's rows have |r|² up to this many times its first row's, plus the median |r|².
+_TILE_NORM_GROWTH = 4.0
 # The screening is given up when it proves fewer than half the answers of its first queries.
 _PROBE_ROWS = 4096
 _MOST_UNPROVEN = 0.5
@@ -188,26 +193,25 @@ def _screened(
     """The ``n_candidates`` rows of smallest float32 ``t`` (plus mismatch) per query, and a lower
     bound of the squared distance of every other row (see the module's docstring)."""
     n_rows, n_dims = reference.shape
-    if cells is None:
-        order, cell_codes, cell_starts = None, np.zeros(1, dtype=np.intp), np.array([0, n_rows])
-        query_cells = np.zeros(len(queries), dtype=np.intp)
-    else:
-        # Reference rows sorted by cell: a cell's rows are one range, searched tile by tile.
-        order = np.argsort(cells[0], kind="stable")
-        cell_codes, counts = np.unique(cells[0], return_counts=True)
-        cell_starts = np.concatenate(([0], np.cumsum(counts)))
-        query_cells = cells[1]
-    rows_in_order = reference if order is None else reference[order]
-    squared_norms = np.einsum("ij,ij->i", rows_in_order, rows_in_order)
+    squared_norms = np.einsum("ij,ij->i", reference, reference)
+    reference_cells = np.zeros(n_rows, dtype=np.intp) if cells is None else cells[0]
+    query_cells = np.zeros(len(queries), dtype=np.intp) if cells is None else cells[1]
+    # Rows sorted by cell, then by norm: a cell's rows are one range, searched tile by tile,
+    # and a tile's rounding bound is that of its largest row, so a few outlying rows loosen
+    # the bound of their own tile only.
+    order = np.lexsort((squared_norms, reference_cells))
+    squared_norms = squared_norms[order]
     augmented = np.empty((n_rows, n_dims + 1), dtype=np.float32)
-    augmented[:, :n_dims] = rows_in_order
+    augmented[:, :n_dims] = reference[order]
     augmented[:, n_dims] = squared_norms
-    largest = float(np.sqrt(squared_norms.max()))
-    tiles = [
-        (int(code), offset, min(offset + _REFERENCE_ROWS, int(stop)))
-        for code, start, stop in zip(cell_codes, cell_starts[:-1], cell_starts[1:], strict=True)
-        for offset in range(int(start), int(stop), _REFERENCE_ROWS)
-    ]
+    cell_codes, counts = np.unique(reference_cells, return_counts=True)
+    cell_starts = np.concatenate(([0], np.cumsum(counts)))
+    tiles = _tiles(squared_norms, cell_codes, cell_starts)
+    tile_largest = np.sqrt(np.array([squared_norms[stop - 1] for _, _, stop in tiles]))
+    # The values each tile gives per query: its n_candidates smallest (all, if it is narrower).
+    taken = np.array([min(n_candidates, stop - first) for _, first, stop in tiles])
+    tile_starts = np.concatenate(([0], np.cumsum(taken)[:-1]))
+    tile_rest = np.array([stop - first > n_candidates for _, first, stop in tiles])
 
     candidates = np.empty((len(queries), n_candidates), dtype=np.intp)
     lower_bounds = np.empty(len(queries))
@@ -237,12 +241,11 @@ def _screened(
                 t[index, best] = np.inf
         values, positions = np.stack(values, axis=1), np.stack(positions, axis=1)
         kept = np.argsort(values, axis=1, kind="stable")[:, :n_candidates]
-        chosen = np.take_along_axis(positions, kept, 1)
-        candidates[start : start + size] = chosen if order is None else order[chosen]
-        threshold = np.take_along_axis(values, kept[:, -1:], 1)[:, 0]
+        candidates[start : start + size] = order[np.take_along_axis(positions, kept, 1)]
+        least = least_left_out(values, kept, tile_starts, taken, tile_rest)
         query_norms = np.einsum("ij,ij->i", rows, rows)
-        error = rounding_bound(query_norms, largest, n_dims)
-        lower_bounds[start : start + size] = query_norms + threshold - error
+        error = rounding_bound(query_norms[:, None], tile_largest[None, :], n_dims)
+        lower_bounds[start : start + size] = query_norms + (least - error).min(axis=1)
 
     # Query blocks by threads, one BLAS thread each: the argmin passes (which release the
     # GIL) then run in parallel too, where a threaded product alone leaves them serial.
@@ -257,7 +260,74 @@ def _screened(
     return candidates, lower_bounds
 
 
-def rounding_bound(query_norms: np.ndarray, largest: float, n_dims: int) -> np.ndarray:
+def least_left_out(
+    values: np.ndarray, kept: np.ndarray, tile_starts: np.ndarray, taken: np.ndarray, rest: np.ndarray
+) -> np.ndarray:
+    """Per query and tile, a lower bound of the screening's value of every row left out.
+
+    A tile's rows left out are its values taken but not kept, and its rows
+    never taken (``rest``), which are at least its last value taken (values
+    are taken smallest first); ``inf`` for a tile with no row left out.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n, sum(taken))
+        The values taken, tile after tile, each tile's in increasing order.
+    kept : ndarray of shape (n, c)
+        Columns of ``values`` kept as candidates.
+    tile_starts, taken : ndarrays of shape (n_tiles,)
+        Each tile's first column in ``values`` and its number of values.
+    rest : ndarray of shape (n_tiles,) of bool
+        Whether the tile has rows that were not taken.
+
+    Returns
+    -------
+    ndarray of shape (n, n_tiles)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> values = np.array([[1.0, 2.0, 5.0, 3.0, 4.0]])  # tiles of 3 and 2 values
+    >>> least_left_out(values, np.array([[0, 1]]), np.array([0, 3]), np.array([3, 2]),
+    ...                np.array([True, False])).tolist()
+    [[5.0, 3.0]]
+    >>> least_left_out(values, np.array([[0, 1, 2]]), np.array([0, 3]), np.array([3, 2]),
+    ...                np.array([True, False])).tolist()  # the first tile's rest: at least 5
+    [[5.0, 3.0]]
+    >>> least_left_out(values, np.array([[3, 4]]), np.array([0, 3]), np.array([3, 2]),
+    ...                np.array([True, False])).tolist()
+    [[1.0, inf]]
+    """
+    left = values.copy()
+    np.put_along_axis(left, kept, np.inf, axis=1)
+    least = np.minimum.reduceat(left, tile_starts, axis=1)
+    last = values[:, tile_starts + taken - 1]
+    return np.where(np.isfinite(least), least, np.where(rest, last, np.inf))
+
+
+def _tiles(squared_norms: np.ndarray, cell_codes: np.ndarray, cell_starts: np.ndarray) -> list:
+    """(cell, first, stop) of each tile of rows sorted by cell, then by norm.
+
+    A tile holds at most ``_REFERENCE_ROWS`` rows of one cell, and rows whose
+    ``|r|²`` is at most ``_TILE_NORM_GROWTH`` times ``|r|²`` of its first row
+    plus the median ``|r|²``: its rounding bound stays within that factor of
+    its smallest row's, and an outlying row, far above the others, has a tile
+    of its own.
+    """
+    floor = float(np.median(squared_norms))
+    tiles = []
+    for code, start, stop in zip(cell_codes, cell_starts[:-1], cell_starts[1:], strict=True):
+        first, norms = int(start), squared_norms[start:stop]
+        while first < stop:
+            growth = _TILE_NORM_GROWTH * (squared_norms[first] + floor)
+            end = min(first + _REFERENCE_ROWS, int(start) + int(np.searchsorted(norms, growth, side="right")))
+            end = max(end, first + 1)
+            tiles.append((int(code), first, end))
+            first = end
+    return tiles
+
+
+def rounding_bound(query_norms: np.ndarray, largest, n_dims: int) -> np.ndarray:
     """The largest error of the float32 ``t = |r|² - 2 q·r`` of each query, over rows ``|r| <= largest``.
 
     ``γ · Σ |[-2q, 1]_i · [r, |r|²]_i| <= γ · (2 |q| |r| + |r|²)``, with ``γ`` for
