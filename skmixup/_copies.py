@@ -38,6 +38,7 @@ _MISSING = np.uint64(0x7FF8DEADBEEF0001)  # the hashed stand-in of a missing val
 # Up to this many rows to check, a scan of the watched column beats indexing every real row
 # (one pass over the column per row to check: about 0.2 ms per 10**6 rows each).
 _SCAN_MAX_ROWS = 16
+_SCAN_MAX_SHARED = 1 << 12  # real rows sharing their watched values, compared column by column
 
 
 class CopyFinder:
@@ -126,7 +127,9 @@ class CopyFinder:
         if not self.needed or rows.size == 0:
             return np.empty(0, dtype=np.intp)
         if self._real_keys is None and self.watched_column is not None and rows.size <= _SCAN_MAX_ROWS:
-            return rows[self._scanned(continuous[rows], categorical[rows])]
+            scanned = self._scanned(continuous[rows], categorical[rows])
+            if scanned is not None:
+                return rows[scanned]
         keys = self._keys(continuous[rows], categorical[rows])
         hashed = self._hash(keys, rows.size)
         real_keys, real_sorted, real_order = self._real()
@@ -150,7 +153,7 @@ class CopyFinder:
             position[open_] += 1
         return rows[hit[confirmed]]
 
-    def _scanned(self, continuous: np.ndarray, categorical: np.ndarray) -> np.ndarray:
+    def _scanned(self, continuous: np.ndarray, categorical: np.ndarray) -> np.ndarray | None:
         """Which of a few rows equal a real row, by a scan of the watched column.
 
         A row can only equal the real rows that share its watched value: those
@@ -158,7 +161,9 @@ class CopyFinder:
         Indexing every real row instead (hashing the whole table and sorting
         the hashes) costs about 0.2 s at 10**6 rows, which a handful of rows
         to check (a row paired with itself, parents that share their watched
-        value) would otherwise pay at every fit.
+        value) would otherwise pay at every fit.  None when more than
+        ``_SCAN_MAX_SHARED`` real rows share those values (a common value, or
+        missing values): the index is then the quicker.
         """
         k = self.watched_column
         keys = self._keys(continuous, categorical)
@@ -170,6 +175,8 @@ class CopyFinder:
         )
         if sharing.size == 0:
             return np.empty(0, dtype=np.intp)
+        if sharing.size > _SCAN_MAX_SHARED:
+            return None
         real_keys = self._keys(self._continuous[sharing], self._categorical[sharing])
         equal = np.ones((len(continuous), sharing.size), dtype=bool)
         for key, real_key in zip(keys, real_keys, strict=True):

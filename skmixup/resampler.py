@@ -178,13 +178,13 @@ class StructurePreservingMixup(BaseOverSampler):
         given its kept parent (and at once its other parents, if they are
         all one row, as independent parents can be), then its other parents
         too, so that its categories and missing values, and the shares and
-        missing rates of the table, stay as they are.  A row that still cannot differ from
-        every real row (its mixed values all missing, or all the values it
-        can take real rows') gets another kept parent, which biases the
-        shares of such rows; a warning says so above 1 % of the rows.  Rows
-        given all the weight by design (``delta=0``: resampling) are kept, and
-        so are the rows of a stratum of one row, exact copies of it (a warning
-        says so at the start).
+        missing rates of the table, stay as they are.  A row that still
+        cannot differ from every real row (its mixed values all missing, or
+        all the values it can take real rows') gets another kept parent,
+        which biases the shares of such rows; a warning says so above 1 % of
+        the rows.  Rows given all the weight by design (``delta=0``:
+        resampling) are kept, and so are the rows of a stratum of one row,
+        exact copies of it (a warning says so at the start).
 
     copy : bool, default=True
         Copy a float array given to :meth:`fit` (False keeps a reference to
@@ -667,9 +667,9 @@ class StructurePreservingMixup(BaseOverSampler):
 
         First the weights only, from the law conditioned on keeping the same
         parent (and the other parents of a row whose parents are all one row,
-        which no weight changes), then the other parents too: the row keeps its kept parent, so
-        its categories and missing values, and the shares and missing rates
-        are untouched.  The rows still copies after that cannot differ from
+        which no weight changes), then the other parents too: the row keeps
+        its kept parent, so its categories and missing values, and the shares
+        and missing rates are untouched.  The rows still copies after that cannot differ from
         every real row with that kept parent (its mixed values are all
         missing, or the few values they can take are all real rows): they get
         another kept parent, which lowers the share of such rows; a warning

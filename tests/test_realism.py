@@ -140,14 +140,17 @@ def test_a_few_rows_are_checked_by_a_scan_that_agrees_with_the_index(monkeypatch
     synthetic[3, 1] += 1.0  # row 0's watched value, another y: no copy
     codes[5] = 1 - codes[5]  # row 12 with the other category: no copy
     synthetic[6, 0] = x[0]  # row 5 with row 0's watched value: no copy
-    finders = []
-    for scan_max_rows in (16, 0):  # a scan of the watched column, then the index of every real row
+    found = []
+    # A scan of the watched column; the index of every real row; the index again when more real
+    # rows share the watched values than the scan compares (11 share row 0's).
+    for scan_max_rows, scan_max_shared, scans in ((16, 4096, True), (0, 4096, False), (16, 10, False)):
         monkeypatch.setattr(_copies, "_SCAN_MAX_ROWS", scan_max_rows)
+        monkeypatch.setattr(_copies, "_SCAN_MAX_SHARED", scan_max_shared)
         finder = _copies.CopyFinder(codec, continuous, categorical)
         assert codec.continuous_handlers[finder.watched_column].name == "x"
-        finders.append(finder.copies(synthetic, codes).tolist())
-        assert (finder._real_keys is None) == (scan_max_rows == 16)
-    assert finders[0] == finders[1] == [0, 1, 2, 4]
+        found.append(finder.copies(synthetic, codes).tolist())
+        assert (finder._real_keys is None) == scans
+    assert found[0] == found[1] == found[2] == [0, 1, 2, 4]
 
 
 def test_rows_that_cannot_be_new_get_another_kept_parent_and_a_warning():
