@@ -352,3 +352,38 @@ def test_the_screening_bounds_every_row_it_leaves_out(monkeypatch, far):
     assert (lower_bounds <= nearest_left_out).all()
     if not far:  # and the bound is close: the rounding error of rows within a few units
         assert (nearest_left_out - lower_bounds < 1e-3).all()
+
+
+def test_a_report_large_enough_to_screen_agrees_with_scikit_learn(monkeypatch):
+    # 4500 x 4000 rows: past the screening's 2**24 pairs, its probe of 4096 queries, with full
+    # 512 x 4096 tiles and narrower ones (30 cells of a categorical column, simplices).
+    rng = np.random.RandomState(12)
+
+    def table(n):
+        x = rng.normal(size=(n, 6)) @ rng.normal(size=(6, 6))
+        return pd.DataFrame(
+            {
+                **{f"x{k}": x[:, k] for k in range(6)},
+                "income": np.exp(x[:, 0] / 3),
+                "c": rng.choice([f"c{k}" for k in range(30)], size=n),
+                "d": rng.choice(list("abcde"), size=n),
+                "b": rng.rand(n) < 0.3,
+            }
+        )
+
+    real, holdout = table(4000), table(1500)
+    synthetic = StructurePreservingMixup(random_state=0).fit(real).sample(4500)
+    screened_pairs = []
+    screened = _search._screened
+    monkeypatch.setattr(
+        _search, "_screened", lambda r, q, *a: screened_pairs.append(len(r) * len(q)) or screened(r, q, *a)
+    )
+    report = privacy_report(real, synthetic, holdout)
+    assert sum(screened_pairs) == 4000 * 4500  # only the synthetic-to-real search is large enough
+    monkeypatch.setattr(_search, "_SCREEN_MIN_PAIRS", 1 << 62)
+    expected = privacy_report(real, synthetic, holdout)
+    for column in ("dcr", "nndr", "dcr_holdout"):
+        np.testing.assert_allclose(
+            report.synthetic[column], expected.synthetic[column], rtol=1e-12, atol=1e-15
+        )
+    np.testing.assert_allclose(report.holdout["dcr"], expected.holdout["dcr"], rtol=1e-12, atol=1e-15)
