@@ -44,7 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import threadpool_info, threadpool_limits  # a requirement of scikit-learn's own
 
 __all__ = ["CATEGORY_WEIGHT", "least_left_out", "nearest", "rounding_bound"]
 
