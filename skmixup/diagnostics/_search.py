@@ -108,10 +108,15 @@ def nearest(
     # A first few blocks tell whether the screening proves most answers; on tables where most
     # rows tie with several records (categorical columns only) it proves few: search at once.
     probe = min(len(queries), _PROBE_ROWS)
-    first = _screened_and_proven(reference, queries[:probe], k, _rows_of(cells, slice(0, probe)))
+    sorted_reference = _SortedReference(reference, None if cells is None else cells[0])
+    first = _screened_and_proven(
+        reference, queries[:probe], k, _rows_of(cells, slice(0, probe)), sorted_reference
+    )
     if len(first[2]) > probe * _MOST_UNPROVEN:
         return _searched(*_whole(reference, queries, cells), k)
-    rest = _screened_and_proven(reference, queries[probe:], k, _rows_of(cells, slice(probe, None)))
+    rest = _screened_and_proven(
+        reference, queries[probe:], k, _rows_of(cells, slice(probe, None)), sorted_reference
+    )
     distances, positions = np.vstack([first[0], rest[0]]), np.vstack([first[1], rest[1]])
     unproven = np.concatenate([first[2], rest[2] + probe])
     if unproven.size:
@@ -121,9 +126,9 @@ def nearest(
     return distances, positions
 
 
-def _screened_and_proven(reference, queries, k, cells):
+def _screened_and_proven(reference, queries, k, cells, sorted_reference):
     """The screening's (distances, positions) and the queries its certificate does not prove."""
-    candidates, lower_bounds = _screened(reference, queries, k + 1, cells)
+    candidates, lower_bounds = _screened(reference, queries, k + 1, cells, sorted_reference)
     distances = _distances(reference, queries, candidates, cells)
     order = np.argsort(distances, axis=1, kind="stable")[:, :k]
     distances = np.take_along_axis(distances, order, 1)
@@ -187,27 +192,44 @@ def _distances(reference: np.ndarray, queries: np.ndarray, positions: np.ndarray
     return distances
 
 
+class _SortedReference:
+    """The reference rows as the screening reads them, prepared once per search.
+
+    Rows sorted by cell, then by norm (``order``): a cell's rows are one range,
+    searched tile by tile, and a tile's rounding bound is that of its largest
+    row, so a few outlying rows loosen the bound of their own tile only.
+    ``augmented`` holds ``[r, |r|²]`` in float32, in that order.
+    """
+
+    def __init__(self, reference: np.ndarray, reference_cells: np.ndarray | None):
+        n_rows, n_dims = reference.shape
+        squared_norms = np.einsum("ij,ij->i", reference, reference)
+        if reference_cells is None:
+            reference_cells = np.zeros(n_rows, dtype=np.intp)
+        self.order = np.lexsort((squared_norms, reference_cells))
+        squared_norms = squared_norms[self.order]
+        self.augmented = np.empty((n_rows, n_dims + 1), dtype=np.float32)
+        self.augmented[:, :n_dims] = reference[self.order]
+        self.augmented[:, n_dims] = squared_norms
+        cell_codes, counts = np.unique(reference_cells, return_counts=True)
+        self.tiles = _tiles(squared_norms, cell_codes, np.concatenate(([0], np.cumsum(counts))))
+        self.tile_largest = np.sqrt(np.array([squared_norms[stop - 1] for _, _, stop in self.tiles]))
+
+
 def _screened(
-    reference: np.ndarray, queries: np.ndarray, n_candidates: int, cells=None
+    reference: np.ndarray, queries: np.ndarray, n_candidates: int, cells=None, sorted_reference=None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The ``n_candidates`` rows of smallest float32 ``t`` (plus mismatch) per query, and a lower
-    bound of the squared distance of every other row (see the module's docstring)."""
-    n_rows, n_dims = reference.shape
-    squared_norms = np.einsum("ij,ij->i", reference, reference)
-    reference_cells = np.zeros(n_rows, dtype=np.intp) if cells is None else cells[0]
+    bound of the squared distance of every other row (see the module's docstring).
+
+    ``sorted_reference``: ``_SortedReference(reference, cells[0])``, if the caller has it.
+    """
+    n_dims = reference.shape[1]
+    if sorted_reference is None:
+        sorted_reference = _SortedReference(reference, None if cells is None else cells[0])
+    order, augmented, tiles = sorted_reference.order, sorted_reference.augmented, sorted_reference.tiles
+    tile_largest = sorted_reference.tile_largest
     query_cells = np.zeros(len(queries), dtype=np.intp) if cells is None else cells[1]
-    # Rows sorted by cell, then by norm: a cell's rows are one range, searched tile by tile,
-    # and a tile's rounding bound is that of its largest row, so a few outlying rows loosen
-    # the bound of their own tile only.
-    order = np.lexsort((squared_norms, reference_cells))
-    squared_norms = squared_norms[order]
-    augmented = np.empty((n_rows, n_dims + 1), dtype=np.float32)
-    augmented[:, :n_dims] = reference[order]
-    augmented[:, n_dims] = squared_norms
-    cell_codes, counts = np.unique(reference_cells, return_counts=True)
-    cell_starts = np.concatenate(([0], np.cumsum(counts)))
-    tiles = _tiles(squared_norms, cell_codes, cell_starts)
-    tile_largest = np.sqrt(np.array([squared_norms[stop - 1] for _, _, stop in tiles]))
     # The values each tile gives per query: its n_candidates smallest (all, if it is narrower).
     taken = np.array([min(n_candidates, stop - first) for _, first, stop in tiles])
     tile_starts = np.concatenate(([0], np.cumsum(taken)[:-1]))
