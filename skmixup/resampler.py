@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from . import _frames
 from ._copies import CopyFinder
 from ._kernel import draw_in_blocks, draw_parents, kept_records, mix, mix_per_column, stratum_layout
+from ._narrowing import NarrowedReach, room_ratio
 from .columns import CATEGORICAL, CONTINUOUS, DROP, TableCodec
 from .columns._arrays import _counting_offsets, _factorized_by_counting, columns_contiguous, copy_finding_inf
 from .cut_points import CutPointPolicy, Threshold, check_cut_point
@@ -144,13 +145,19 @@ class StructurePreservingMixup(BaseOverSampler):
         ablation: variances are kept, covariances shrink by
         ``1 - 2E[W] + 2E[W]²``).
 
-    clip : None, "observed" or dict, default=None
+    clip : None, "observed", "narrow" or dict, default=None
         EpBeta reaches outside [0, 1], so mixed values can fall outside the
         observed range.  None keeps them (and keeps the variance exact);
         ``"observed"`` clips each continuous column to its observed range;
         a dict ``{{column: (low, high)}}`` clips the named continuous columns
         to natural bounds (None for an open side).  Clipping pulls the tails
-        in, so it shrinks variances a little.
+        in, so it shrinks variances a little.  ``"narrow"`` clips nothing:
+        it narrows EpBeta's reach pair by pair, halving ε (up to three
+        times) until the pair's mixes fit in the observed range of every
+        mixed column, which keeps every mean, variance and covariance exact
+        and the contamination at most δ; a pair with one parent on a bound
+        of the range can still leave it by ε/8 of the two parents'
+        difference (see :ref:`clipping-narrow`).
 
     value_grids : bool, default=True
         Synthetic values sit on the grid each column was observed on:
@@ -280,7 +287,7 @@ class StructurePreservingMixup(BaseOverSampler):
         "categorical_features": [StrOptions({"auto"}), "array-like"],
         "column_kinds": [None, Mapping],
         "shared_weights": ["boolean"],
-        "clip": [None, StrOptions({"observed"}), Mapping],
+        "clip": [None, StrOptions({"observed", "narrow"}), Mapping],
         "value_grids": ["boolean"],
         "distinct_parents": ["boolean"],
         "redraw_copies": ["boolean"],
@@ -365,7 +372,7 @@ class StructurePreservingMixup(BaseOverSampler):
         self._continuous, self._categorical = self._codec.fit_encode(
             X,
             copy=self.copy,
-            observe_range=self.clip == "observed",
+            observe_range=self.clip in ("observed", "narrow"),
             rows=rows,
             discrete_block=discrete_block,
             refuse_inf=not parents_only,
@@ -405,12 +412,13 @@ class StructurePreservingMixup(BaseOverSampler):
             self.weights_ = resolve(self._continuous)
         self.cut_point_ = self._resolve_cut_point()
         self._clip_bounds = self._resolve_clip()
+        self._narrowed = self._resolve_narrowing()
         self._copy_finder = None
         return self
 
     def _parent_rows(self) -> np.ndarray | None:
         """Rows of the classes to over-sample, or None when every row is one."""
-        if self.clip == "observed":
+        if self.clip in ("observed", "narrow"):
             return None  # the observed range is the whole table's
         class_code = {label: k for k, label in enumerate(self.classes_)}
         over_sampled = np.zeros(len(self.classes_), dtype=bool)
@@ -477,7 +485,7 @@ class StructurePreservingMixup(BaseOverSampler):
 
     def _resolve_clip(self):
         """Per continuous column (low, high) arrays, or None for no clipping."""
-        if self.clip is None:
+        if self.clip is None or self.clip == "narrow":
             return None
         handlers = self._codec.continuous_handlers
         low = np.full(len(handlers), -np.inf)
@@ -508,6 +516,43 @@ class StructurePreservingMixup(BaseOverSampler):
             if not low[k] <= high[k]:
                 raise ValueError(f"The 'clip' bounds of column {column!r} must satisfy low <= high.")
         return low, high
+
+    def _resolve_narrowing(self) -> tuple | None:
+        """For ``clip="narrow"``: the ladder of laws, the mixed columns and their observed range.
+
+        None when nothing is narrowed: another ``clip``, a law that never
+        leaves [0, 1] (its mixes never leave the range of their parents), or
+        no mixed column.
+        """
+        if self.clip != "narrow":
+            return None
+        law = self.weights_
+        if isinstance(law, EpBeta):
+            if max(law.epsilon_) == 0.0:
+                return None  # delta=0, or no reach: nothing to narrow
+        elif getattr(law, "n_parents", 2) == 2 and _within_unit_interval(law):
+            return None
+        else:
+            raise ValueError(
+                f"The 'clip' parameter 'narrow' narrows the reach of EpBeta weights; {law!r} reaches "
+                "outside [0, 1] and has no narrower versions. Use EpBeta weights, or clip='observed'."
+            )
+        mixed = np.flatnonzero(~np.asarray(self._codec.discrete, dtype=bool))
+        if mixed.size == 0:
+            return None
+        handlers = [self._codec.continuous_handlers[k] for k in mixed]
+        low = np.array([h.observed_min for h in handlers])
+        high = np.array([h.observed_max for h in handlers])
+        return NarrowedReach(law), mixed, low, high
+
+    def _rungs(self, parents: np.ndarray) -> np.ndarray | None:
+        """Under ``clip="narrow"``, the rung of each pair's law (indices into the table); else None."""
+        if self._narrowed is None:
+            return None
+        ladder, mixed, low, high = self._narrowed
+        # Target columns mixed along (a regression target, soft labels) are not narrowed for.
+        columns = None if mixed.size == self._continuous.shape[1] else mixed
+        return ladder.rungs(room_ratio(self._continuous, parents, low, high, columns))
 
     def _fit_target(self, y, n_rows: int, target_type: str | None = None) -> None:
         """Learn the target: its kind, and for class labels the classes and sampling targets.
@@ -554,8 +599,16 @@ class StructurePreservingMixup(BaseOverSampler):
 
     # --------------------------------------------------------------- mixing
 
-    def _draw_weights(self, n_samples: int, random_state) -> tuple[np.ndarray, np.ndarray]:
-        """Parent weights (n, k) and kept parents (n,) for shared weights."""
+    def _draw_weights(self, n_samples: int, random_state, rungs=None) -> tuple[np.ndarray, np.ndarray]:
+        """Parent weights (n, k) and kept parents (n,) for shared weights.
+
+        ``rungs`` (from :meth:`_rungs`, under ``clip="narrow"``) picks each
+        row's law on the ladder of narrowed reaches.
+        """
+        if rungs is not None:
+            w = self._narrowed[0].rvs(rungs, random_state)
+            keep_first = self.cut_point_.keep_first(w, random_state)
+            return np.column_stack([w, 1.0 - w]), np.where(keep_first, 0, 1).astype(np.intp)
         draw = getattr(self.weights_, "draw", None)
         if draw is not None:
             weights, kept = draw(n_samples, random_state, self.cut_point_)
@@ -644,7 +697,8 @@ class StructurePreservingMixup(BaseOverSampler):
         def draw_block(source, start, stop):
             strata = None if sample_groups is None else sample_groups[start:stop]
             drawn[start:stop] = draw(stop - start, strata, source)
-            weights[start:stop], kept[start:stop] = self._draw_weights(stop - start, source)
+            rungs = self._rungs(drawn[start:stop])
+            weights[start:stop], kept[start:stop] = self._draw_weights(stop - start, source, rungs)
 
         draw_in_blocks(n_samples, generator, draw_block, effective_n_jobs(self.n_jobs))
         return drawn, weights, kept
@@ -704,11 +758,13 @@ class StructurePreservingMixup(BaseOverSampler):
                         new_drawn[again] = _keeping_parent(
                             draw(rows.size, strata_of(rows)), new_drawn[again], kept[rows]
                         )
-                new_weights, new_kept = self._weights_keeping(kept[found], weights[found], generator)
+                new_weights, new_kept = self._weights_keeping(
+                    kept[found], weights[found], generator, self._rungs(new_drawn)
+                )
             else:
                 moved[found] = True
                 new_drawn = draw(found.size, strata_of(found))
-                new_weights, new_kept = self._draw_weights(found.size, generator)
+                new_weights, new_kept = self._draw_weights(found.size, generator, self._rungs(new_drawn))
             drawn[found] = new_drawn
             new_parents = new_drawn.copy()
             _absent_parents_are_kept(new_parents, new_weights, new_kept)
@@ -748,19 +804,21 @@ class StructurePreservingMixup(BaseOverSampler):
                 stacklevel=4,
             )
 
-    def _weights_keeping(self, kept, old_weights, generator):
+    def _weights_keeping(self, kept, old_weights, generator, rungs=None):
         """New weights for rows that keep the parent ``kept``: the law given that kept parent.
 
         By rejection: draws whose kept parent differs are drawn again; a row
         still without an accepted draw after a few dozen rounds keeps its old
-        weights (and is drawn again with new parents later).
+        weights (and is drawn again with new parents later).  ``rungs``: the
+        rows' laws under ``clip="narrow"``.
         """
         weights, new_kept = old_weights.copy(), kept.copy()
         open_rows = np.arange(len(kept))
         for _ in range(_CONDITIONAL_ROUNDS):
             if open_rows.size == 0:
                 break
-            drawn, drawn_kept = self._draw_weights(open_rows.size, generator)
+            open_rungs = None if rungs is None else rungs[open_rows]
+            drawn, drawn_kept = self._draw_weights(open_rows.size, generator, open_rungs)
             accepted = drawn_kept == kept[open_rows]
             weights[open_rows[accepted]] = drawn[accepted]
             open_rows = open_rows[~accepted]
@@ -849,7 +907,11 @@ class StructurePreservingMixup(BaseOverSampler):
 
     def _mix_per_column(self, continuous, categorical, parents, random_state):
         n_continuous, n_categorical = continuous.shape[1], categorical.shape[1]
-        weights = self.weights_.rvs((len(parents), n_continuous + n_categorical), random_state)
+        rungs = self._rungs(parents)
+        if rungs is None:
+            weights = self.weights_.rvs((len(parents), n_continuous + n_categorical), random_state)
+        else:  # one rung per row, from the room of every mixed column
+            weights = self._narrowed[0].rvs(rungs, random_state, n_continuous + n_categorical)
         keep = self.cut_point_.keep_first(weights, random_state)
         mixed, codes = mix_per_column(
             continuous,
@@ -1204,6 +1266,15 @@ class StructurePreservingMixup(BaseOverSampler):
         tags.input_tags.categorical = True
         tags.input_tags.sparse = False
         return tags
+
+
+def _within_unit_interval(law) -> bool:
+    """Whether a two-parent law's ``W`` stays in [0, 1], so that its mixes stay between their parents."""
+    try:
+        low, high = law.to_scipy().support()
+    except (AttributeError, NotImplementedError, TypeError, ValueError):
+        return False
+    return bool(low >= 0.0 and high <= 1.0)
 
 
 def _keeping_parent(drawn: np.ndarray, old: np.ndarray, kept: np.ndarray) -> np.ndarray:

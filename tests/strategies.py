@@ -561,7 +561,7 @@ def estimator_params():
             "distinct_parents": st.booleans(),
             "shared_weights": st.booleans(),
             "redraw_copies": st.booleans(),
-            "clip": st.sampled_from((None, "observed")),
+            "clip": st.sampled_from((None, "observed", "narrow")),
             "random_state": st.integers(0, 2**32 - 1),
         }
     )

@@ -482,6 +482,31 @@ def test_independent_weights_per_column(mixed_frame):
     )
 
 
+def test_narrowed_reach_keeps_the_variance_and_the_range_over_the_partitions():
+    rng = np.random.RandomState(5)
+    frame = pd.DataFrame(
+        {"size": rng.lognormal(size=2000), "year": rng.randint(1935, 1955, 2000).astype(float)}
+    )
+    frame["value"] = 3 * frame["size"] + rng.normal(size=2000)
+    table = partitioned(frame, [500, 700, 800])
+    synthetic = {
+        clip: StructurePreservingMixup(clip=clip, random_state=2).fit(table).sample(N_SYNTHETIC).compute()
+        for clip in (None, "narrow")
+    }
+    narrowest = max(EpBeta().epsilon_) / 8
+    span = frame.max() - frame.min()
+    grid_step = pd.Series({"size": 0.0, "year": 1.0, "value": 0.0})
+    for column in frame.columns:
+        value = synthetic["narrow"][column].to_numpy(dtype=float)
+        assert abs(value.var() - population_variance(frame[column])) < Z * variance_se(value)
+    beyond = {
+        clip: np.maximum(frame.min() - rows, rows - frame.max()).clip(lower=0)
+        for clip, rows in synthetic.items()
+    }
+    assert (beyond["narrow"] <= narrowest * span + grid_step + 1e-9).all().all()
+    assert (beyond["narrow"] > 0).any(axis=1).mean() < 0.5 * (beyond[None] > 0).any(axis=1).mean()
+
+
 # ----------------------------------------------------------------------------- fit_resample
 
 

@@ -357,6 +357,7 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         self.weights_ = _data_free(check_weights(clone(self.weights, safe=False)))
         self.cut_point_ = self._resolve_cut_point()
         self._clip_bounds = self._resolve_clip()
+        self._narrowed = self._resolve_narrowing()
         self._copy_finder = None
 
     # --------------------------------------------------------------- sample
@@ -654,7 +655,7 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
             resampler._copies_of_repeated_parents(mixed, continuous, parents, None, repeated)
             return mixed, codes
         drawn = parents.copy()
-        weights, kept = self._draw_weights(n_samples, random_state)
+        weights, kept = self._draw_weights(n_samples, random_state, self._rungs(drawn))
         parents = drawn.copy()
         resampler._absent_parents_are_kept(parents, weights, kept)
         finder = self._copies()
@@ -715,7 +716,7 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         sizes = self._class_sizes
         n_new = np.array([self.sampling_strategy_.get(label, 0) for label in self.classes_.tolist()])
         over_sampled = np.flatnonzero(n_new > 0)
-        if self.clip == "observed" or len(over_sampled) == len(self.classes_):
+        if self.clip in ("observed", "narrow") or len(over_sampled) == len(self.classes_):
             codec = whole
         else:
             chosen = [class_codecs[k] for k in over_sampled]
