@@ -46,7 +46,9 @@ Methods (each fits once per seed, then samples n rows, n the real table's size)
   class included, mixed jointly; every other parameter at its default: distinct parents,
   value grids, copies of real rows drawn again) with ``Uniform()``, ``Beta(0.1, 0.1)`` and
   ``EpBeta(delta)`` for delta in 0.01, 0.02, 0.05 (epsilon = 0.3, cut point 0.5),
-  ``EpBeta(0.05)`` with ``clip="observed"`` (values kept inside the observed range), and
+  ``EpBeta(0.05)`` with ``clip="observed"`` (values kept inside the observed range),
+  ``EpBeta(0.05)`` and ``EpBeta(0.01)`` with ``clip="narrow"`` (each pair's reach narrowed
+  to the room it has in the observed range, the moments exact), and
   ``EpBeta(0.05)`` with ``redraw_copies=False`` (``copies kept``: a synthetic row that
   equals a real row is kept instead of drawn again), and ``EpBeta(0.02, epsilon=0.1)``
   (weights in [-0.1, 1.1]: a tenth of a pair's gap past either parent at most, instead of
@@ -364,6 +366,8 @@ def methods(epochs: int) -> dict:
         "skmixup EpBeta(δ=0.02)": skmixup_whole(EpBeta(delta=0.02)),
         "skmixup EpBeta(δ=0.05)": skmixup_whole(EpBeta(delta=0.05)),
         "skmixup EpBeta(δ=0.05) clip": skmixup_whole(EpBeta(delta=0.05), clip="observed"),
+        "skmixup EpBeta(δ=0.05) narrow": skmixup_whole(EpBeta(delta=0.05), clip="narrow"),
+        "skmixup EpBeta(δ=0.01) narrow": skmixup_whole(EpBeta(delta=0.01), clip="narrow"),
         "skmixup EpBeta(δ=0.05) copies kept": skmixup_whole(EpBeta(delta=0.05), redraw_copies=False),
         "skmixup EpBeta(δ=0.02, ε=0.1)": skmixup_whole(EpBeta(delta=0.02, epsilon=0.1)),
         "SDV GaussianCopula": sdv_synthesiser("GaussianCopula"),
