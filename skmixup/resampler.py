@@ -547,9 +547,10 @@ class StructurePreservingMixup(BaseOverSampler):
 
     def _rungs(self, parents: np.ndarray) -> np.ndarray | None:
         """Under ``clip="narrow"``, the rung of each pair's law (indices into the table); else None."""
-        if self._narrowed is None:
+        narrowed = getattr(self, "_narrowed", None)  # None too for an estimator pickled before it
+        if narrowed is None:
             return None
-        ladder, mixed, low, high = self._narrowed
+        ladder, mixed, low, high = narrowed
         # Target columns mixed along (a regression target, soft labels) are not narrowed for.
         columns = None if mixed.size == self._continuous.shape[1] else mixed
         return ladder.rungs(room_ratio(self._continuous, parents, low, high, columns))
