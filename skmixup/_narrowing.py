@@ -35,6 +35,8 @@ __all__ = ["NarrowedReach", "room_ratio"]
 
 #: The rungs of the ladder: ε, ε/2, ε/4, ε/8.
 N_RUNGS = 4
+# Pairs whose room is computed at once (see room_ratio).
+_PAIRS_PER_CHUNK = 2048
 # Each rung's δ at most this share of the largest δ its ε reaches (as epsilon="auto").
 _REACH_SHARE = 0.8
 
@@ -68,19 +70,24 @@ def room_ratio(
     >>> room_ratio(values, np.array([[0, 1], [1, 2], [1, 1]]), np.array([0.0]), np.array([10.0]))
     array([0. , 0.5, inf])
     """
-    # Rows first, then columns: selecting the columns first would copy the whole table.
-    first, second = np.take(values, parents[:, 0], axis=0), np.take(values, parents[:, 1], axis=0)
-    if columns is not None:
-        first, second = first[:, columns], second[:, columns]
-    above = first >= second
-    # The room beyond each parent, on the side away from the other one.
-    room_first = np.where(above, high - first, first - low)
-    room_second = np.where(above, second - low, high - second)
-    gap = np.abs(first - second)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.minimum(room_first, room_second) / gap
-    ratio[~(gap > 0)] = np.inf  # equal values (or a missing one) never leave the range
-    return np.fmin.reduce(ratio, axis=1, initial=np.inf)
+    ratio = np.empty(len(parents))
+    # A few thousand pairs at a time: their rows and every temporary stay in cache, where
+    # one pass over a whole block of rows after another was bound by memory (3 times slower).
+    for start in range(0, len(parents), _PAIRS_PER_CHUNK):
+        pairs = parents[start : start + _PAIRS_PER_CHUNK]
+        first, second = np.take(values, pairs[:, 0], axis=0), np.take(values, pairs[:, 1], axis=0)
+        if columns is not None:
+            first, second = first[:, columns], second[:, columns]
+        upper, lower = np.maximum(first, second), np.minimum(first, second)  # NaN if either is
+        # The room beyond each parent, on the side away from the other one: high - upper
+        # beyond the larger value, lower - low beyond the smaller.
+        room = np.minimum(high - upper, lower - low)
+        gap = np.subtract(upper, lower, out=upper)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            room /= gap
+        room[~(gap > 0)] = np.inf  # equal values (or a missing one) never leave the range
+        np.fmin.reduce(room, axis=1, initial=np.inf, out=ratio[start : start + len(pairs)])
+    return ratio
 
 
 class NarrowedReach:

@@ -57,7 +57,7 @@ def test_room_ratio_agrees_with_a_loop_over_pairs_and_columns():
     values = rng.randint(0, 6, size=(30, 3)).astype(float)  # ties and rows on the bounds
     values[rng.rand(30, 3) < 0.1] = np.nan
     low, high = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
-    pairs = rng.randint(0, 30, size=(500, 2))
+    pairs = rng.randint(0, 30, size=(5000, 2))  # several chunks of pairs
     expected = brute_force_ratio(values, pairs, low, high)
     np.testing.assert_array_equal(room_ratio(values, pairs, low, high), expected)
     # Only some columns: the others limit nothing.
