@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._solver import AUTO_EPSILON_REACH
 from .weights import EpBeta
 
 __all__ = ["NarrowedReach", "room_ratio"]
@@ -37,8 +38,6 @@ __all__ = ["NarrowedReach", "room_ratio"]
 N_RUNGS = 4
 # Pairs whose room is computed at once (see room_ratio).
 _PAIRS_PER_CHUNK = 2048
-# Each rung's δ at most this share of the largest δ its ε reaches (as epsilon="auto").
-_REACH_SHARE = 0.8
 
 
 def room_ratio(
@@ -126,7 +125,9 @@ class NarrowedReach:
         self.laws = [weights]
         for k in range(1, N_RUNGS):
             epsilon = (epsilon0 / 2**k, epsilon1 / 2**k)
-            delta = min(float(weights.delta), _REACH_SHARE * EpBeta.max_delta(epsilon, weights.cut_point))
+            delta = min(
+                float(weights.delta), AUTO_EPSILON_REACH * EpBeta.max_delta(epsilon, weights.cut_point)
+            )
             self.laws.append(EpBeta(delta=delta, epsilon=epsilon, cut_point=weights.cut_point))
         self.reaches = np.array([max(law.epsilon_) for law in self.laws])
 

@@ -372,7 +372,7 @@ class StructurePreservingMixup(BaseOverSampler):
         self._continuous, self._categorical = self._codec.fit_encode(
             X,
             copy=self.copy,
-            observe_range=self.clip in ("observed", "narrow"),
+            observe_range=self._needs_observed_range(),
             rows=rows,
             discrete_block=discrete_block,
             refuse_inf=not parents_only,
@@ -418,7 +418,7 @@ class StructurePreservingMixup(BaseOverSampler):
 
     def _parent_rows(self) -> np.ndarray | None:
         """Rows of the classes to over-sample, or None when every row is one."""
-        if self.clip in ("observed", "narrow"):
+        if self._needs_observed_range():
             return None  # the observed range is the whole table's
         class_code = {label: k for k, label in enumerate(self.classes_)}
         over_sampled = np.zeros(len(self.classes_), dtype=bool)
@@ -482,6 +482,10 @@ class StructurePreservingMixup(BaseOverSampler):
                 "EpBeta(cut_point=...) instead, or leave cut_point=None."
             )
         return policy
+
+    def _needs_observed_range(self) -> bool:
+        """Whether ``clip`` uses the observed range of the whole table (to clip, or to narrow)."""
+        return isinstance(self.clip, str) and self.clip in ("observed", "narrow")
 
     def _resolve_clip(self):
         """Per continuous column (low, high) arrays, or None for no clipping."""
@@ -608,13 +612,12 @@ class StructurePreservingMixup(BaseOverSampler):
         """
         if rungs is not None:
             w = self._narrowed[0].rvs(rungs, random_state)
-            keep_first = self.cut_point_.keep_first(w, random_state)
-            return np.column_stack([w, 1.0 - w]), np.where(keep_first, 0, 1).astype(np.intp)
-        draw = getattr(self.weights_, "draw", None)
-        if draw is not None:
-            weights, kept = draw(n_samples, random_state, self.cut_point_)
-            return np.asarray(weights, dtype=np.float64), np.asarray(kept, dtype=np.intp)
-        w = self.weights_.rvs(n_samples, random_state)
+        else:
+            draw = getattr(self.weights_, "draw", None)
+            if draw is not None:
+                weights, kept = draw(n_samples, random_state, self.cut_point_)
+                return np.asarray(weights, dtype=np.float64), np.asarray(kept, dtype=np.intp)
+            w = self.weights_.rvs(n_samples, random_state)
         keep_first = self.cut_point_.keep_first(w, random_state)
         return np.column_stack([w, 1.0 - w]), np.where(keep_first, 0, 1).astype(np.intp)
 

@@ -716,7 +716,7 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         sizes = self._class_sizes
         n_new = np.array([self.sampling_strategy_.get(label, 0) for label in self.classes_.tolist()])
         over_sampled = np.flatnonzero(n_new > 0)
-        if self.clip in ("observed", "narrow") or len(over_sampled) == len(self.classes_):
+        if self._needs_observed_range() or len(over_sampled) == len(self.classes_):
             codec = whole
         else:
             chosen = [class_codecs[k] for k in over_sampled]
