@@ -22,7 +22,15 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from . import _frames
 from ._copies import CopyFinder
-from ._kernel import draw_in_blocks, draw_parents, kept_records, mix, mix_per_column, stratum_layout
+from ._kernel import (
+    draw_in_blocks,
+    draw_parents,
+    holds_huge_values,
+    kept_records,
+    mix,
+    mix_per_column,
+    stratum_layout,
+)
 from ._narrowing import NarrowedReach, room_ratio
 from .columns import CATEGORICAL, CONTINUOUS, DROP, TableCodec
 from .columns._arrays import _counting_offsets, _factorized_by_counting, columns_contiguous, copy_finding_inf
@@ -384,9 +392,7 @@ class StructurePreservingMixup(BaseOverSampler):
             self._target = self._target[rows]
         self._has_missing = self._codec.has_missing
         # With missing values the kernel tells overflows from NaN only where values are huge.
-        self._huge_values = self._has_missing and bool(
-            np.fmax.reduce(np.abs(self._continuous), axis=None) > np.finfo(np.float64).max / 16
-        )
+        self._huge_values = self._has_missing and holds_huge_values(self._continuous)
         codec = self._codec
         self.column_kinds_ = dict(codec.kinds)
         self.continuous_features_ = np.asarray(codec.continuous_indices, dtype=np.int64)

@@ -5,7 +5,7 @@ import pytest
 from scipy import stats
 
 from skmixup import _kernel
-from skmixup._kernel import draw_parents, kept_records, mix, mix_per_column
+from skmixup._kernel import draw_parents, holds_huge_values, kept_records, mix, mix_per_column
 
 
 def reference_mix(continuous, categorical, parents, weights, kept, discrete=None):
@@ -118,6 +118,34 @@ def test_a_weight_of_one_gives_the_parent_bit_for_bit():
     kept = np.array([0, 0, 1])
     mixed, _ = mix(values, np.empty((2, 0), dtype=np.int8), parents, weights, kept)
     np.testing.assert_array_equal(mixed.view(np.uint64), values[[0, 1, 1]].view(np.uint64))
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+def test_huge_values_are_found_in_any_block_and_layout(monkeypatch, layout):
+    monkeypatch.setattr(_kernel, "_SCAN_VALUES", 8)  # many blocks, and a short last one
+    huge = np.finfo(np.float64).max / 15
+    rng = np.random.default_rng(0)
+    for position in [(0, 0), (12, 2), (24, 4), (5, 3)]:
+        for sign in (1.0, -1.0):
+            values = rng.normal(size=(25, 5))
+            values[rng.random(values.shape) < 0.3] = np.nan
+            values[:8] = np.nan  # a block of NaN alone is not huge
+            values[position] = sign * huge
+            table = {
+                "C": values,
+                "F": np.asfortranarray(values),
+                "strided": np.repeat(values, 2, axis=1)[:, ::2],
+            }
+            assert holds_huge_values(table[layout])
+            values[position] = sign * huge / 2  # 1/30 of the range: not huge
+            table = {
+                "C": values,
+                "F": np.asfortranarray(values),
+                "strided": np.repeat(values, 2, axis=1)[:, ::2],
+            }
+            assert not holds_huge_values(table[layout])
+    assert not holds_huge_values(np.full((3, 2), np.nan))
+    assert not holds_huge_values(np.empty((0, 4)))
 
 
 def test_near_the_float_limits_finite_parents_give_finite_values():

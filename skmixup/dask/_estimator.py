@@ -21,6 +21,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from .. import resampler
+from .._kernel import holds_huge_values
 from ..columns import CATEGORICAL, CONTINUOUS, DROP, TableCodec
 from ..columns.categorical import CategoryDtypeHandler
 from ..columns.identifiers import IntegerIdentifierHandler
@@ -568,9 +569,7 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         local = copy.copy(self)
         local._continuous, local._categorical = continuous, categorical
         local._has_missing = bool(np.isnan(continuous).any())
-        local._huge_values = local._has_missing and bool(
-            continuous.size and np.fmax.reduce(np.abs(continuous), axis=None) > np.finfo(np.float64).max / 16
-        )
+        local._huge_values = local._has_missing and holds_huge_values(continuous)
         local._copy_finder = None
         extra_continuous = extra_categorical = None
         stratified = self._labels_are_strata()
@@ -776,9 +775,7 @@ class StructurePreservingMixup(resampler.StructurePreservingMixup):
         self._continuous, self._categorical = self._codec.encode(X)
         self._target = self._target_codes(_fit.target_values(parents))
         self._has_missing = bool(np.isnan(self._continuous).any())
-        self._huge_values = self._has_missing and bool(
-            np.fmax.reduce(np.abs(self._continuous), axis=None) > np.finfo(np.float64).max / 16
-        )
+        self._huge_values = self._has_missing and holds_huge_values(self._continuous)
         class_code = {label: k for k, label in enumerate(self.classes_.tolist())}
         sample_groups = np.repeat(
             [class_code[label] for label in self.sampling_strategy_],
