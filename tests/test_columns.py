@@ -701,6 +701,53 @@ def test_stacked_is_np_stack(dtype, n_rows, width):
     assert _stacked([], n_rows, dtype).shape == (n_rows, 0)
 
 
+def _columns_sharing_buffers(n_rows: int) -> dict[str, list[np.ndarray]]:
+    """Column lists whose columns lie side by side in one buffer, in several ways."""
+    rng = np.random.RandomState(1)
+    block = rng.normal(size=(9, n_rows))  # a pandas-like block: one row per column
+    shifted = rng.normal(size=n_rows + 8)
+    frame = pd.DataFrame(rng.normal(size=(n_rows, 8)), columns=list("abcdefgh"))
+    frame["n"] = np.arange(n_rows, dtype=np.int64)
+    frame["z"] = rng.normal(size=n_rows)
+    return {
+        "rows of a block": list(block),
+        "reversed": list(block[::-1]),
+        "every other": list(block[::2]) + list(block[1::2]),
+        "strided rows": list(np.repeat(block, 2, axis=1)[:, ::2]),
+        "shifted views": [shifted[k : k + n_rows] for k in range(8)],
+        "mixed dtypes": [block[0], block[1], block[2].astype(np.float32), block[3], block[4], block[5]],
+        "a frame": [frame[name].to_numpy() for name in frame.columns],
+        "a column twice": [block[0], block[0], block[1], block[2], block[3], block[4], block[5]],
+    }
+
+
+@pytest.mark.parametrize("n_rows", [1, 2, 299, 300, 1000])
+@pytest.mark.parametrize("layout", list(_columns_sharing_buffers(2)))
+def test_stacked_copies_columns_sharing_a_buffer_as_np_stack_does(n_rows, layout):
+    columns = _columns_sharing_buffers(n_rows)[layout]
+    before = [column.copy() for column in columns]
+    for block in (300, 7, None):
+        for finite in (None, []):
+            stacked = _stacked(columns, n_rows, np.float64, block=block, finite=finite)
+            np.testing.assert_array_equal(stacked, np.stack(columns, axis=1).astype(np.float64))
+    for column, original in zip(columns, before, strict=True):
+        np.testing.assert_array_equal(column, original)
+
+
+def test_stacked_reads_a_frames_float_block_in_one_view():
+    from skmixup.columns._arrays import _side_by_side
+
+    frame = pd.DataFrame(np.ones((50, 6)), columns=list("abcdef"))
+    frame["n"] = np.arange(50)
+    columns = [frame[name].to_numpy() for name in frame.columns]
+    assert [(first, stop) for first, stop, _ in _side_by_side(columns, 50)] == [(0, 6), (6, None)]
+    # Columns of separate allocations are never read as one view, even a fixed distance apart.
+    memory = np.zeros(3 * 64)
+    apart = [np.frombuffer(memory.data, count=50, offset=k * 8 * 64) for k in range(3)]
+    assert [stop for _, stop, _ in _side_by_side(apart, 50)] == [None] * 3
+    assert [stop for _, stop, _ in _side_by_side([np.ones(50) for _ in range(4)], 50)] == [None] * 4
+
+
 @pytest.mark.parametrize("where", [0, 299, 300, 999])
 def test_stacked_finds_a_value_that_is_not_finite_in_any_block(where):
     columns = [np.zeros(1000) for _ in range(8)]

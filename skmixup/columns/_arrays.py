@@ -44,8 +44,11 @@ def _stacked(
     block stays in cache while the columns' strided writes land, which is
     about three times faster than ``np.stack``'s strided writes into a tall
     table, and a third faster than gathering the block in a buffer and writing
-    it out transposed.  ``finite``, a list, receives whether every value is
-    finite, checked on each block while it is in cache.
+    it out transposed.  Adjacent columns that lie side by side in one buffer
+    (a pandas frame's block of float columns, say) are copied together, as
+    one 2-D view of it: another third faster than a column at a time.
+    ``finite``, a list, receives whether every value is finite, checked on
+    each block while it is in cache.
     """
     out = np.empty((n_rows, len(columns)), dtype=dtype)
     if len(columns) <= _NARROW and finite is None:
@@ -56,17 +59,77 @@ def _stacked(
         return out
     if block is None:
         block = max(256, _STACK_BYTES // max(out.itemsize * len(columns), 1))
+    runs = _side_by_side(columns, n_rows)
     all_finite = True
     if columns:
         for start in range(0, n_rows, block):
             rows = out[start : start + block]
-            for k, column in enumerate(columns):
-                rows[:, k] = column[start : start + block]
+            for first, stop, source in runs:
+                if stop is None:
+                    rows[:, first] = source[start : start + block]
+                else:
+                    rows[:, first:stop] = source[start : start + block]
             if finite is not None and all_finite:
                 all_finite = bool(np.isfinite(rows).all())
     if finite is not None:
         finite.append(all_finite)
     return out
+
+
+def _side_by_side(columns: list[np.ndarray], n_rows: int) -> list[tuple[int, int | None, np.ndarray]]:
+    """``(first, stop, source)`` runs of ``columns``: ``source[i, j]`` is ``columns[first + j][i]``.
+
+    A run of several columns is a read-only strided view of the buffer they
+    share: columns that are views of one array owning its memory, each
+    starting a fixed number of bytes after the one before it, with the same
+    dtype, length and stride.  One buffer, not merely a fixed distance: a view
+    spanning two separate allocations crashed numpy 2.4's 2-D copy of it,
+    though each of its columns copied alone was read right.  Any other column is
+    ``(first, None, column)``.
+    """
+    runs: list[tuple[int, int | None, np.ndarray]] = []
+    first = 0
+    while first < len(columns):
+        head = columns[first]
+        stop = first + 1
+        owner = _memory_owner(head)
+        if owner is not None and not head.dtype.hasobject and head.ndim == 1 and len(head) == n_rows > 1:
+            start = head.__array_interface__["data"][0]
+            step = None
+            while stop < len(columns):
+                column = columns[stop]
+                if (
+                    _memory_owner(column) is not owner
+                    or column.shape != head.shape
+                    or column.dtype != head.dtype
+                    or column.strides != head.strides
+                ):
+                    break
+                offset = column.__array_interface__["data"][0] - start
+                if step is None:
+                    step = offset
+                if step == 0 or offset != step * (stop - first):
+                    break
+                stop += 1
+        if stop - first > 1:
+            view = np.lib.stride_tricks.as_strided(
+                head, shape=(n_rows, stop - first), strides=(head.strides[0], step), writeable=False
+            )
+            runs.append((first, stop, view))
+        else:
+            runs.append((first, None, head))
+        first = stop
+    return runs
+
+
+def _memory_owner(values) -> np.ndarray | None:
+    """The array that owns the memory ``values`` is a view of (``values`` itself if it owns
+    it), or None when it is not an array or the memory belongs to another object."""
+    if not isinstance(values, np.ndarray):
+        return None
+    while isinstance(values.base, np.ndarray):
+        values = values.base
+    return values if values.base is None else None
 
 
 def _checked_copy(values: np.ndarray, copy: bool, block: int = 1 << 13) -> tuple[np.ndarray, bool]:
