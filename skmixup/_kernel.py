@@ -371,10 +371,13 @@ def mix(
             )
         if not categorical.shape[1] and not direct:
             kept_values = None
-    block_discrete = None if direct else discrete
-    if direct:  # adjacent columns as a slice: a view of the output, not a fancy index
-        adjacent = discrete[-1] - discrete[0] + 1 == len(discrete)
-        discrete_columns = slice(int(discrete[0]), int(discrete[-1]) + 1) if adjacent else discrete
+    if discrete is not None and discrete[-1] - discrete[0] + 1 == len(discrete):
+        # Adjacent columns as a slice: views of the blocks, not fancy-indexed copies (half the
+        # time of picking the kept parents' discrete values).
+        discrete_columns = slice(int(discrete[0]), int(discrete[-1]) + 1)
+    else:
+        discrete_columns = discrete
+    block_discrete = None if direct else discrete_columns
     rows = max(256, _BLOCK_BYTES // (8 * max(continuous.shape[1], categorical.shape[1], 1)))
     scratch = threading.local()
 
@@ -478,16 +481,17 @@ def _mix_continuous_block(
 ):
     """``Σ_k w_k · x[parent_k]`` for one block of rows, written into ``out``.
 
-    Returns the parents' values in the watched ``column`` (a list of arrays), or None
-    when no column is watched.
+    ``discrete`` (positions, a slice, or None) names the columns that take the kept
+    parent's value.  Returns the parents' values in the watched ``column`` (a list of
+    arrays), or None when no column is watched.
     """
     if not out.shape[1]:
         return None
     size = len(parents)
     other = other[:size]
-    # Without missing values the discrete columns are picked from the parents' rows as they
-    # are gathered, instead of gathering the kept parent's whole row once more.
-    pick_discrete = discrete is not None and not has_missing
+    # The discrete columns are picked from the parents' rows as they are gathered, instead
+    # of gathering the kept parent's whole row once more.
+    pick_discrete = discrete is not None
     # np.take gathers rows about twice as fast as fancy indexing; see mix() for mode="clip".
     np.take(continuous, parents[:, 0], axis=0, out=out, mode="clip")
     parent_values = None
@@ -495,6 +499,8 @@ def _mix_continuous_block(
         parent_values = [out[:, column].copy()]
     if pick_discrete:
         kept_discrete = out[:, discrete]
+        if isinstance(discrete, slice):  # a view: copied, as out is scaled next
+            kept_discrete = kept_discrete.copy()
     out *= weights[:, :1]
     for j in range(1, parents.shape[1]):
         np.take(continuous, parents[:, j], axis=0, out=other, mode="clip")
@@ -509,12 +515,14 @@ def _mix_continuous_block(
         _rescaled(continuous, parents, weights, overflowed, out)
     if pick_discrete:
         out[:, discrete] = kept_discrete
-    elif has_missing:
-        kept_values = np.take(continuous, kept_rows, axis=0)
-        # A NaN from any parent has reached `out`: the kept parent's value (or NaN) replaces it.
-        np.copyto(out, kept_values, where=np.isnan(out))
-        if discrete is not None:
-            out[:, discrete] = kept_values[:, discrete]
+    if has_missing:
+        # A NaN from any parent has reached `out`: the kept parent's value (or NaN) replaces
+        # it.  Read value by value, where there is one: a third gather of whole rows, for
+        # every row, took a fifth of the mixing on a frame with missing values.
+        missing = np.isnan(out)
+        if missing.any():
+            rows, columns = np.divmod(np.flatnonzero(missing), out.shape[1])
+            out[rows, columns] = continuous[kept_rows[rows], columns]
     return parent_values
 
 
