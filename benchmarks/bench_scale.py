@@ -6,8 +6,8 @@ A frame of 20 float64 columns (correlated through one latent factor) and 5
 categorical ones (``category`` with 6 and 12 levels, ``str`` with 4 and 30,
 bool), ``--rows`` rows.  ``fit`` and ``sample(n)`` are timed separately,
 ``--repeat`` times each; the table gives the medians and the speed-up of
-``n_jobs=2`` (only the kernel's mixing is threaded: drawing the parents and
-weights, encoding and decoding are not).
+``n_jobs=2`` (``sample`` draws the parents and weights, mixes and decodes
+by blocks of rows in threads; ``fit``, which encodes, runs in one).
 
 Part b: ``skmixup.dask`` on a LocalCluster, Parquet in and out
 ---------------------------------------------------------------
