@@ -26,7 +26,7 @@ from skmixup.columns import (
     TimedeltaHandler,
     column_handler,
 )
-from skmixup.columns._arrays import _COUNTING_SPAN, _factorized_by_counting, _stacked
+from skmixup.columns._arrays import _COUNTING_SPAN, _factorized_by_counting, _stacked, column_extremes
 
 
 def round_trip(X, **params):
@@ -746,6 +746,24 @@ def test_stacked_reads_a_frames_float_block_in_one_view():
     apart = [np.frombuffer(memory.data, count=50, offset=k * 8 * 64) for k in range(3)]
     assert [stop for _, stop, _ in _side_by_side(apart, 50)] == [None] * 3
     assert [stop for _, stop, _ in _side_by_side([np.ones(50) for _ in range(4)], 50)] == [None] * 4
+
+
+@pytest.mark.parametrize("n_rows", [1, 63, 64, 65, 1000])  # fit refuses empty tables
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_column_extremes_are_fmin_and_fmax_along_the_rows(n_rows, order):
+    rng = np.random.default_rng(2)
+    table = rng.normal(size=(n_rows, 5)) * 10.0 ** rng.integers(-3, 4, size=5)
+    table[rng.random(table.shape) < 0.3] = np.nan
+    table[:, 3] = np.nan  # a column with no value
+    if n_rows > 70:
+        table[66, 1], table[n_rows - 1, 2] = -1e300, 1e300  # in the wide part, and in the tail
+    table = np.asarray(table, order=order)
+    with np.errstate(invalid="ignore"):
+        low, high = column_extremes(table)
+        expected = np.fmin.reduce(table, axis=0), np.fmax.reduce(table, axis=0)
+    np.testing.assert_array_equal(low, expected[0])
+    np.testing.assert_array_equal(high, expected[1])
+    assert column_extremes(np.empty((n_rows, 0)))[0].shape == (0,)
 
 
 @pytest.mark.parametrize("where", [0, 299, 300, 999])

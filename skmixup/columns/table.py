@@ -12,7 +12,7 @@ import pandas as pd
 from pandas.api import types as pdt
 from sklearn.utils import check_random_state
 
-from ._arrays import _checked_copy, _stacked, _transposed, columns_contiguous
+from ._arrays import _checked_copy, _stacked, _transposed, column_extremes, columns_contiguous
 from ._base import CATEGORICAL, CONTINUOUS, DROP, IDENTIFIER, _is_object
 from .categorical import CategoricalHandler, CategoryDtypeHandler, DictionaryHandler
 from .detect import (
@@ -318,7 +318,7 @@ class TableCodec:
         if not observe_range:
             return continuous, categorical
         with np.errstate(invalid="ignore"):
-            low, high = np.fmin.reduce(continuous, axis=0), np.fmax.reduce(continuous, axis=0)
+            low, high = column_extremes(continuous)
         for handler, observed_min, observed_max in zip(self.continuous_handlers, low, high, strict=True):
             handler.observed_min, handler.observed_max = float(observed_min), float(observed_max)
         return continuous, categorical
