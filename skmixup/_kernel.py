@@ -489,15 +489,14 @@ def _mix_continuous_block(
         return None
     size = len(parents)
     other = other[:size]
-    # The discrete columns are picked from the parents' rows as they are gathered, instead
-    # of gathering the kept parent's whole row once more.
-    pick_discrete = discrete is not None
     # np.take gathers rows about twice as fast as fancy indexing; see mix() for mode="clip".
     np.take(continuous, parents[:, 0], axis=0, out=out, mode="clip")
     parent_values = None
     if column is not None:
         parent_values = [out[:, column].copy()]
-    if pick_discrete:
+    if discrete is not None:
+        # Picked from the parents' rows as they are gathered, instead of gathering the kept
+        # parent's whole row once more.
         kept_discrete = out[:, discrete]
         if isinstance(discrete, slice):  # a view: copied, as out is scaled next
             kept_discrete = kept_discrete.copy()
@@ -506,14 +505,14 @@ def _mix_continuous_block(
         np.take(continuous, parents[:, j], axis=0, out=other, mode="clip")
         if column is not None:
             parent_values.append(other[:, column].copy())
-        if pick_discrete:
+        if discrete is not None:
             np.copyto(kept_discrete, other[:, discrete], where=(kept == j)[:, None])
         other *= weights[:, j : j + 1]
         out += other
     overflowed = overflow_test(out)
     if overflowed.any():
         _rescaled(continuous, parents, weights, overflowed, out)
-    if pick_discrete:
+    if discrete is not None:
         out[:, discrete] = kept_discrete
     if has_missing:
         # A NaN from any parent has reached `out`: the kept parent's value (or NaN) replaces

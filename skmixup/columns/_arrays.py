@@ -128,11 +128,11 @@ _SIDE_BY_SIDE_ROWS = 64
 
 def column_extremes(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each column's smallest and largest value of a 2-D float table, ``NaN`` ignored
-        (``NaN`` for a column with no value): ``np.fmin.reduce(table, axis=0)`` and ``fmax``.
+    (``NaN`` for a column with no value): ``np.fmin.reduce(table, axis=0)`` and ``fmax``.
 
-        A C-ordered table is reduced as ``(n / 64, 64·p)``: numpy reduces along the first axis
-        one row at a time, and rows of a few values cost it more per value than rows of
-        64·p (half the time on 10^6 × 21).  Both give the same values (a zero's sign aside:
+    A C-ordered table is reduced as ``(n / 64, 64·p)``: numpy reduces along the first axis
+    one row at a time, and rows of a few values cost it more per value than rows of
+    64·p (half the time on 10^6 × 21).  Both give the same values (a zero's sign aside:
     which of 0.0 and -0.0 comes out depends on the order of the comparisons).
     """
     n_rows, width = table.shape
