@@ -34,13 +34,13 @@ import statistics
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numba
 import numpy as np
 
 from skmixup import _kernel
+from skmixup._threads import run_in_threads
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -163,13 +163,7 @@ def compiled_mix(
                 watch=None if watch is None else (watch[0], matches),
             )  # fmt: skip
 
-    starts = range(0, n_samples, rows)
-    if n_jobs > 1 and len(starts) > 1:
-        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-            list(pool.map(one, starts))
-    else:
-        for start in starts:
-            one(start)
+    run_in_threads(one, range(0, n_samples, rows), n_jobs)
     return mixed, codes
 
 

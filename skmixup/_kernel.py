@@ -22,9 +22,10 @@ the output is the same for every ``n_jobs``.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+
+from ._threads import run_in_threads
 
 __all__ = [
     "draw_in_blocks",
@@ -185,12 +186,7 @@ def draw_in_blocks(n_samples: int, generator: np.random.Generator, draw_block, n
         start = starts[block]
         draw_block(generators[block], start, min(start + _DRAW_ROWS, n_samples))
 
-    if n_jobs > 1 and len(starts) > 1:
-        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-            list(pool.map(one, range(len(starts))))
-    else:
-        for block in range(len(starts)):
-            one(block)
+    run_in_threads(one, range(len(starts)), n_jobs)
 
 
 def draw_parents(
@@ -426,13 +422,7 @@ def mix(
         elif buffers.codes is not None:
             _write_rows(codes[block], to_codes)
 
-    starts = range(0, n_samples, rows)
-    if n_jobs > 1 and len(starts) > 1:
-        with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-            list(pool.map(mix_block, starts))
-    else:
-        for start in starts:
-            mix_block(start)
+    run_in_threads(mix_block, range(0, n_samples, rows), n_jobs)
     return mixed, codes
 
 

@@ -316,3 +316,27 @@ def test_discrete_columns_gathered_into_contiguous_columns_are_the_kept_parents(
             kept,
             kept_values=kept_records(categorical[:10], [np.ones(10)]),
         )
+
+
+@pytest.mark.parametrize("n_threads", [1, 2, 8])
+def test_run_in_threads_calls_every_item_once_and_raises_what_a_call_raises(n_threads):
+    import threading
+
+    from skmixup._threads import run_in_threads
+
+    calls, threads = np.zeros(50, dtype=int), set()
+
+    def count(k):
+        calls[k] += 1
+        threads.add(threading.get_ident())
+
+    run_in_threads(count, range(50), n_threads)
+    assert calls.tolist() == [1] * 50
+    assert (threading.get_ident() in threads) == (n_threads == 1)  # one thread: no pool
+
+    def fail(k):
+        if k == 7:
+            raise ValueError("item 7")
+
+    with pytest.raises(ValueError, match="item 7"):
+        run_in_threads(fail, range(20), n_threads)

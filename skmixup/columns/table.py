@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral
 
 import numpy as np
@@ -12,6 +11,7 @@ import pandas as pd
 from pandas.api import types as pdt
 from sklearn.utils import check_random_state
 
+from .._threads import run_in_threads
 from ._arrays import _checked_copy, _stacked, _transposed, column_extremes, columns_contiguous
 from ._base import CATEGORICAL, CONTINUOUS, DROP, IDENTIFIER, _is_object
 from .categorical import CategoricalHandler, CategoryDtypeHandler, DictionaryHandler
@@ -650,12 +650,7 @@ class TableCodec:
                 handler = self.handlers[position]
                 decoded[position] = handler._decode(handler._prepare(row, copy=False))
 
-        if n_jobs > 1 and len(tasks) > 1:
-            with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-                list(pool.map(decode_group, tasks))
-        else:
-            for task in tasks:
-                decode_group(task)
+        run_in_threads(decode_group, tasks, n_jobs)
         decoded_kept = [decoded[position] for position in self._kept]
         if self._frame_columns is None:
             dtype = self._array_dtype

@@ -40,11 +40,13 @@ records at the same distance, which one is reported is unspecified.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_info, threadpool_limits  # a requirement of scikit-learn's own
+
+from .._threads import run_in_threads
 
 __all__ = ["CATEGORY_WEIGHT", "least_left_out", "nearest", "rounding_bound"]
 
@@ -273,12 +275,8 @@ def _screened(
     # GIL) then run in parallel too, where a threaded product alone leaves them serial.
     starts = range(0, len(queries), _QUERY_ROWS)
     workers = min(_blas_threads(), len(starts))
-    if workers > 1:
-        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
-            list(pool.map(screen_block, starts))
-    else:
-        for start in starts:
-            screen_block(start)
+    with threadpool_limits(limits=1, user_api="blas") if workers > 1 else nullcontext():
+        run_in_threads(screen_block, starts, workers)
     return candidates, lower_bounds
 
 
