@@ -136,14 +136,10 @@ def compiled_mix(
             kept_values=kept_values,
         )  # fmt: skip
     n_samples = len(parents)
-    if out is None:
-        out = (
-            np.empty((n_samples, continuous.shape[1]), order=order),
-            np.empty((n_samples, categorical.shape[1]), dtype=categorical.dtype, order=order),
-        )
-    mixed, codes = out
-    if has_missing is None:
-        has_missing = bool(np.isnan(continuous).any())
+    mixed, codes = out or [
+        np.empty((n_samples, table.shape[1]), table.dtype, order=order) for table in (continuous, categorical)
+    ]
+    has_missing = bool(np.isnan(continuous).any()) if has_missing is None else has_missing
     positions = np.flatnonzero(discrete) if discrete is not None else np.empty(0, dtype=np.intp)
     rows = max(256, (1 << 22) // (8 * max(continuous.shape[1], categorical.shape[1], 1)))
     no_matches = np.empty(0, dtype=bool)
