@@ -14,8 +14,9 @@ def run_in_threads(task: Callable[[Item], object], items: Sequence[Item], n_thre
 
     With one thread, or one item, the calls run in order in the calling
     thread, with no pool to start.  An exception raised by a call is raised
-    here.  What the tasks return is discarded: they write their results
-    into arrays of their own, so the result cannot depend on ``n_threads``.
+    here.  What the tasks return is discarded: each writes its results into
+    arrays of its own, so that, the tasks being independent, the result
+    does not depend on ``n_threads``.
 
     Examples
     --------
