@@ -141,7 +141,7 @@ def compiled_mix(
     ]
     has_missing = bool(np.isnan(continuous).any()) if has_missing is None else has_missing
     positions = np.flatnonzero(discrete) if discrete is not None else np.empty(0, dtype=np.intp)
-    rows = max(256, (1 << 22) // (8 * max(continuous.shape[1], categorical.shape[1], 1)))
+    rows = max(256, _kernel._BLOCK_BYTES // (8 * max(continuous.shape[1], categorical.shape[1], 1)))
     no_matches = np.empty(0, dtype=bool)
 
     def one(start):

@@ -339,7 +339,7 @@ def mix(
     mixed, codes = out
     if has_missing is None:
         has_missing = bool(np.isnan(continuous).any())
-    if huge_values is None:
+    if huge_values is None and has_missing:  # only then does the overflow test depend on it
         huge_values = holds_huge_values(continuous)
     # Without missing values a NaN can only come from an overflow; with them, look for
     # NaN only where values are huge enough to overflow (a mix of them can give inf - inf).

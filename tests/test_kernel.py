@@ -125,25 +125,21 @@ def test_huge_values_are_found_in_any_block_and_layout(monkeypatch, layout):
     monkeypatch.setattr(_kernel, "_SCAN_VALUES", 8)  # many blocks, and a short last one
     huge = np.finfo(np.float64).max / 15
     rng = np.random.default_rng(0)
+
+    def laid_out(values):
+        if layout == "C":
+            return values
+        return np.asfortranarray(values) if layout == "F" else np.repeat(values, 2, axis=1)[:, ::2]
+
     for position in [(0, 0), (12, 2), (24, 4), (5, 3)]:
         for sign in (1.0, -1.0):
             values = rng.normal(size=(25, 5))
             values[rng.random(values.shape) < 0.3] = np.nan
             values[:8] = np.nan  # a block of NaN alone is not huge
             values[position] = sign * huge
-            table = {
-                "C": values,
-                "F": np.asfortranarray(values),
-                "strided": np.repeat(values, 2, axis=1)[:, ::2],
-            }
-            assert holds_huge_values(table[layout])
+            assert holds_huge_values(laid_out(values))
             values[position] = sign * huge / 2  # 1/30 of the range: not huge
-            table = {
-                "C": values,
-                "F": np.asfortranarray(values),
-                "strided": np.repeat(values, 2, axis=1)[:, ::2],
-            }
-            assert not holds_huge_values(table[layout])
+            assert not holds_huge_values(laid_out(values))
     assert not holds_huge_values(np.full((3, 2), np.nan))
     assert not holds_huge_values(np.empty((0, 4)))
 
