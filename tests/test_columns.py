@@ -299,6 +299,29 @@ def test_float_columns_decode_values_outside_the_observed_range():
     assert (handler.observed_min, handler.observed_max) == (0.0, 1.0)
 
 
+def test_numpy_float_columns_decode_missing_values_rounded_and_clipped_like_nullable_ones():
+    # numpy floats skip the missing mask that nullable and Arrow floats are built from: both
+    # paths must give the same values.
+    values = np.array([0.123, np.nan, 1e300, -2.0])
+    fitted = {
+        "f64": np.array([0.1, 0.2, np.nan, 0.4]),
+        "f32": np.array([0.5, 1.5, 2.5, np.nan], dtype="float32"),
+        "f16": np.array([1.0, 2.0, 3.0, 4.0], dtype="float16"),
+    }
+    X = pd.DataFrame(fitted)
+    nullable = X.astype({"f64": "Float64", "f32": "Float32", "f16": "Float32"})
+    decoded = TableCodec().fit(X).decode(np.column_stack([values] * 3), np.empty((4, 0), dtype=np.int64))
+    reference = (
+        TableCodec().fit(nullable).decode(np.column_stack([values] * 3), np.empty((4, 0), dtype=np.int64))
+    )
+    assert decoded.dtypes.equals(X.dtypes)
+    assert decoded["f64"].tolist()[:1] == [0.1] and decoded["f32"].iloc[0] == np.float32(0.1)
+    assert decoded["f16"].iloc[2] == np.finfo(np.float16).max
+    for name in ("f64", "f32"):
+        expected = reference[name].astype(X[name].dtype)  # pd.NA -> NaN
+        np.testing.assert_array_equal(decoded[name].to_numpy(), expected.to_numpy())
+
+
 def test_mixed_values_decode_to_parent_categories():
     X = pd.DataFrame({"city": ["Paris", "Lyon", "Nice"], "age": [30, 40, 50]})
     codec = TableCodec().fit(X)

@@ -88,10 +88,15 @@ class _DecimalGrid(_ContinuousHandler):
         return values
 
     def exact(self, values):
+        values = self._rounded(values)
+        return values, np.isnan(values)
+
+    def _rounded(self, values: np.ndarray) -> np.ndarray:
+        """``values`` as decoding gives them (NaN for missing), rounded in place to the grid."""
         if self.decimals is not None:
             with np.errstate(over="ignore", invalid="ignore"):
                 round_to_decimals(values, self.decimals)
-        return values, np.isnan(values)
+        return values
 
     # -- Parts of a table (see ColumnHandler.merge)
 
@@ -138,23 +143,28 @@ class FloatHandler(_DecimalGrid):
     def _encode(self, column):
         return self._numbers(column)
 
-    def exact(self, values):
-        values, missing = super().exact(values)
+    def _rounded(self, values):
+        values = super()._rounded(values)
         if self._numpy_dtype.itemsize < 8:
             info = np.finfo(self._numpy_dtype)
             np.clip(values, float(info.min), float(info.max), out=values)
-        return values, missing
+        return values
 
-    def _build(self, values, missing):
+    def _decode(self, values):
+        if self._arrow_type is None and not isinstance(self.dtype, pd.api.extensions.ExtensionDtype):
+            # A numpy float column holds NaN as its own missing marker: no mask to compute
+            # (a pass over the column per sample).
+            return self._series(self._rounded(values).astype(self._numpy_dtype, copy=False))
+        return super()._decode(values)
+
+    def _build(self, values, missing):  # Arrow and nullable floats (numpy floats: see _decode)
         data = values.astype(self._numpy_dtype, copy=False)
         if self._arrow_type is not None:
             return _arrow.series(_arrow.from_numpy(data, missing, self._arrow_type), self.name)
-        if isinstance(self.dtype, pd.api.extensions.ExtensionDtype):  # Float32 / Float64
-            if missing.any():
-                data = data.copy() if data is values else data
-                data[missing] = 0.0
-            return self._series(pd.arrays.FloatingArray(data, missing))
-        return self._series(data)
+        if missing.any():
+            data = data.copy() if data is values else data
+            data[missing] = 0.0
+        return self._series(pd.arrays.FloatingArray(data, missing))
 
 
 class ObjectNumberHandler(_DecimalGrid):
