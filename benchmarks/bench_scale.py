@@ -58,6 +58,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from probe_fresh_memory import memory_setting
 
 import skmixup
 from skmixup import StructurePreservingMixup
@@ -288,6 +289,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"skmixup {skmixup.__version__} (commit {commit()}), Python {platform.python_version()}, "
           f"numpy {np.__version__}, pandas {pd.__version__}", flush=True)  # fmt: skip
+    print(memory_setting(), flush=True)
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         if args.part in ("a", "all"):
             table = pd.DataFrame(part_a(args.rows, args.repeat))

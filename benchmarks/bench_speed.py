@@ -142,6 +142,7 @@ import tracemalloc
 import warnings
 
 import numpy as np
+from probe_fresh_memory import memory_setting
 
 MIB = 2**20
 MINORITY_SHARE = 0.1
@@ -934,6 +935,7 @@ def main(argv=None) -> None:
         f"{os.cpu_count()} CPUs; load average before: {load_before}",
         flush=True,
     )
+    print(memory_setting(), flush=True)
     records = run_all(args, digest)
     for record in records:
         record["code"] = code

@@ -67,6 +67,15 @@ def reporting_balloon() -> str:
     return "yes" if len(bits) > 5 and bits[5] == "1" else "no"
 
 
+def memory_setting() -> str:
+    """One line for a benchmark's header: what makes fresh memory slow or cheap here."""
+    kept = all(os.environ.get(key) == value for key, value in KEEP_FREED_MEMORY.items())
+    return (
+        f"free page reporting: {reporting_balloon()}; "
+        f"glibc keeps freed memory: {'yes' if kept else 'no'} (see benchmarks/probe_fresh_memory.py)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -81,7 +90,7 @@ def main() -> None:
         for pause, wall, system in fault_times(n_bytes, args.pauses, args.repeat):
             print(pause, wall, system)
         return
-    print(f"free page reporting by a virtio balloon: {reporting_balloon()}")
+    print(memory_setting())
     print(f"{args.gb} GB mapped afresh, one write per 4 KiB page; medians of {args.repeat}")
     print(f"{'glibc':22} {'pause s':>8} {'wall s':>8} {'system s':>9} {'GB/s':>6}")
     command = [sys.executable, __file__, "--worker", "--gb", str(args.gb), "--repeat", str(args.repeat)]
