@@ -41,6 +41,13 @@ Usage::
 ``df -h`` first: 10^8 rows are about 9 GB of Parquet in, as much out, and the
 P2P shuffle spills up to twice that to the workers' local directory (under
 ``--tmp``), all deleted at the end unless ``--keep``.
+
+On a virtual machine that reports free pages to its host, fresh memory costs
+more than ten times what it costs right after a free, and the 10^7-row times
+carry that cost; the header says whether it does.  Started with
+``MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=68719476736``, the
+processes keep and reuse their freed memory instead (see
+benchmarks/probe_fresh_memory.py and the Scaling page).
 """
 
 from __future__ import annotations

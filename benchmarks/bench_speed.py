@@ -123,6 +123,13 @@ The default run measures ``--rows`` (10^6 and 10^7) plus ``--plot-rows``
 (10^4 to 10^7) for the growth plot, a log-log plot of time and peak memory
 against rows.  ``--targets-only --plot-rows 1000000 10000000`` measures the
 sizes of the targets without the slow peers (about a third of the time).
+
+On a virtual machine that reports free pages to its host, fresh memory costs
+more than ten times what it costs right after a free, and the 10^7-row times
+(and the limit) carry that cost; the header says whether it does.  Started with
+``MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=68719476736``, the
+processes keep and reuse their freed memory instead (see
+benchmarks/probe_fresh_memory.py and the Scaling page).
 """
 
 from __future__ import annotations
