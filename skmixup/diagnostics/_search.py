@@ -44,7 +44,7 @@ from contextlib import nullcontext
 
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
-from threadpoolctl import threadpool_info, threadpool_limits  # a requirement of scikit-learn's own
+from threadpoolctl import threadpool_info, threadpool_limits
 
 from .._threads import run_in_threads
 
