@@ -5,9 +5,15 @@ Part a: the in-memory estimator with ``n_jobs=1`` and ``n_jobs=2``
 A frame of 20 float64 columns (correlated through one latent factor) and 5
 categorical ones (``category`` with 6 and 12 levels, ``str`` with 4 and 30,
 bool), ``--rows`` rows.  ``fit`` and ``sample(n)`` are timed separately,
-``--repeat`` times each; the table gives the medians and the speed-up of
-``n_jobs=2`` (``sample`` draws the parents and weights, mixes and decodes
-by blocks of rows in threads; ``fit``, which encodes, runs in one).
+``--repeat`` times each, ``n_jobs`` 1 and 2 in turn; the table gives the
+medians and the speed-up of ``n_jobs=2`` (``sample`` draws the parents and
+weights, mixes and decodes by blocks of rows in threads; ``fit``, which
+encodes, runs in one).  Beside each, ``moves s`` times the data movement
+of ``sample`` alone, in plain numpy (bench_speed's memory-traffic limit
+without ``fit``'s copy: two row gathers and one write per new row) on one
+thread and on two, in the same runs: ``moves speed-up`` is how much two
+threads gain on this machine's memory at all, the ceiling of memory-bound
+code such as the kernel's.
 
 Part b: ``skmixup.dask`` on a LocalCluster, Parquet in and out
 ---------------------------------------------------------------
@@ -65,6 +71,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from bench_speed import traffic_limit
 from probe_fresh_memory import memory_setting
 
 import skmixup
@@ -111,31 +118,45 @@ def part_a(sizes, repeat: int) -> list[dict]:
     for n_rows in sizes:
         frame = frame_a(n_rows)
         StructurePreservingMixup(random_state=0).fit(frame.iloc[:2000]).sample(2000)  # warm-up
-        for n_jobs in (1, 2):
-            fits, samples = [], []
-            for run in range(repeat):
+        # The data movement of sample (bench_speed's memory-traffic limit without fit's copy) on
+        # one thread and on two: how far this machine lets two threads share the memory.
+        moves = {n_threads: traffic_limit(n_rows, "sample", "mixed", n_threads=n_threads, fit_copy=False)
+                 for n_threads in (1, 2)}  # fmt: skip
+        times: dict = {(n_jobs, part): [] for n_jobs in (1, 2) for part in ("fit", "sample", "moves")}
+        # n_jobs 1 and 2 in turn within each run: a slow spell of the shared machine then
+        # falls on both alike, and their ratio comes from measurements close in time.
+        for run in range(repeat):
+            for n_jobs in (1, 2):
                 mixup = StructurePreservingMixup(random_state=run, n_jobs=n_jobs)
                 start = time.perf_counter()
                 mixup.fit(frame)
                 fitted = time.perf_counter()
                 synthetic = mixup.sample(n_rows)
                 sampled = time.perf_counter()
-                fits.append(fitted - start)
-                samples.append(sampled - fitted)
                 del synthetic, mixup
+                started = time.perf_counter()
+                moved = moves[n_jobs]()
+                times[n_jobs, "moves"].append(time.perf_counter() - started)
+                del moved
+                times[n_jobs, "fit"].append(fitted - start)
+                times[n_jobs, "sample"].append(sampled - fitted)
+        for n_jobs in (1, 2):
             results.append(
-                {"rows": n_rows, "n_jobs": n_jobs, "fit s": statistics.median(fits),
-                 "sample s": statistics.median(samples)}
+                {"rows": n_rows, "n_jobs": n_jobs, "fit s": statistics.median(times[n_jobs, "fit"]),
+                 "sample s": statistics.median(times[n_jobs, "sample"]),
+                 "moves s": statistics.median(times[n_jobs, "moves"])}
             )  # fmt: skip
             print(f"  a: {n_rows:.0e} rows, n_jobs={n_jobs}: fit {results[-1]['fit s']:.2f} s, "
-                  f"sample {results[-1]['sample s']:.2f} s", flush=True)  # fmt: skip
-        del frame
+                  f"sample {results[-1]['sample s']:.2f} s, moves {results[-1]['moves s']:.3f} s",
+                  flush=True)  # fmt: skip
+        del frame, moves
     for result in results:
         one = next(r for r in results if r["rows"] == result["rows"] and r["n_jobs"] == 1)
         result["sample speed-up"] = one["sample s"] / result["sample s"]
         result["fit+sample speed-up"] = (one["fit s"] + one["sample s"]) / (
             result["fit s"] + result["sample s"]
         )
+        result["moves speed-up"] = one["moves s"] / result["moves s"]
     return results
 
 

@@ -147,6 +147,7 @@ import threading
 import time
 import tracemalloc
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from probe_fresh_memory import memory_setting
@@ -286,15 +287,19 @@ def build_input(kind: str, n_rows: int, key: str):
 # --------------------------------------------------------------------------- memory-traffic limit
 
 
-def traffic_limit(n_rows: int, operation: str, kind: str, seed: int = 0):
+def traffic_limit(n_rows: int, operation: str, kind: str, seed: int = 0, *, n_threads: int = 1,
+                  fit_copy: bool = True):  # fmt: skip
     """The data movement any mixup must make, done with plain numpy: the memory-traffic limit.
 
     On the encoded table (20 float64 columns and, but for "numpy", 5 int8
     codes): for ``resample``, copying the originals into the output, then
     for each of the ``0.8 n`` new rows two row gathers (the parents) and
     one write; for ``sample`` (``n`` new rows), the copy that ``fit``
-    makes of the table, then the same per new row.  Gathers go through a
-    cache-sized buffer, as the kernel's do.  Returns a callable.
+    makes of the table (unless ``fit_copy`` is False), then the same per
+    new row.  Gathers go through a cache-sized buffer, as the kernel's do;
+    with ``n_threads`` > 1 threads take the blocks of new rows in turn (the
+    copies stay on one), as ``n_jobs`` threads take the kernel's.  Returns
+    a callable.
     """
     rng = np.random.default_rng(seed)
     table = rng.normal(size=(n_rows, 20))
@@ -308,26 +313,33 @@ def traffic_limit(n_rows: int, operation: str, kind: str, seed: int = 0):
             out = np.empty((n_rows + n_new, 20))
             out[:n_rows] = table
             new = out[n_rows:]
-            out_codes = None
+            new_codes = None
             if codes is not None:
                 out_codes = np.empty((n_rows + n_new, 5), dtype=np.int8)
                 out_codes[:n_rows] = codes
+                new_codes = out_codes[n_rows:]
+            source, source_codes = table, codes
         else:
-            encoded = table.copy()  # what fit(X) keeps (copy=True)
+            source = table.copy() if fit_copy else table  # what fit(X) keeps (copy=True)
+            source_codes = None if codes is None else (codes.copy() if fit_copy else codes)
             new = np.empty((n_new, 20))
-            out_codes = None if codes is None else np.empty((n_new, 5), dtype=np.int8)
-            encoded_codes = None if codes is None else codes.copy()
-        source = table if operation == "resample" else encoded
-        source_codes = codes if operation == "resample" else (None if codes is None else encoded_codes)
-        scratch = np.empty((block, 20))
-        for start in range(0, n_new, block):
-            rows = slice(start, start + block)
-            size = len(first[rows])
-            np.take(source, first[rows], axis=0, out=new[rows], mode="clip")
-            np.take(source, second[rows], axis=0, out=scratch[:size], mode="clip")
-            if source_codes is not None:
-                target = out_codes[n_rows + start :] if operation == "resample" else out_codes[start:]
-                np.take(source_codes, first[rows], axis=0, out=target[:size], mode="clip")
+            new_codes = None if codes is None else np.empty((n_new, 5), dtype=np.int8)
+
+        def move(thread: int) -> None:
+            scratch = np.empty((block, 20))
+            for start in range(thread * block, n_new, n_threads * block):
+                rows = slice(start, start + block)
+                size = len(first[rows])
+                np.take(source, first[rows], axis=0, out=new[rows], mode="clip")
+                np.take(source, second[rows], axis=0, out=scratch[:size], mode="clip")
+                if source_codes is not None:
+                    np.take(source_codes, first[rows], axis=0, out=new_codes[rows], mode="clip")
+
+        if n_threads == 1:
+            move(0)
+        else:
+            with ThreadPoolExecutor(n_threads) as pool:
+                list(pool.map(move, range(n_threads)))
         return new
 
     return call
